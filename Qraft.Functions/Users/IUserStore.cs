@@ -1,0 +1,19 @@
+namespace Qraft.Users;
+
+/// <summary>
+/// Users by normalized email. Lookups are case-insensitive: <c>A@x.io</c> and <c>a@x.io</c> are one account.
+/// Every member throws <see cref="StorageUnavailableException"/> when storage cannot be reached in bounded time.
+/// </summary>
+public interface IUserStore
+{
+    Task<User?> FindAsync(string email, CancellationToken cancellationToken);
+
+    /// <summary>Inserts the user; <see langword="false"/> when the email is already taken (decided by storage, race-free across replicas).</summary>
+    Task<bool> TryAddAsync(User user, CancellationToken cancellationToken);
+
+    /// <summary>Records a successful login in one write: the login time and, when the hash was upgraded, the new hash.</summary>
+    Task RecordLoginAsync(string email, DateTimeOffset lastLogin, string? upgradedPasswordHash, CancellationToken cancellationToken);
+
+    /// <summary>Users ordered by their lower-cased email, starting after <paramref name="afterEmail"/>.</summary>
+    Task<IReadOnlyList<User>> ListAsync(int first, string? afterEmail, CancellationToken cancellationToken);
+}
