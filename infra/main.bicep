@@ -1,0 +1,148 @@
+// Qraft on Azure: the unchanged function app on Flex Consumption, users in Table Storage, Application Insights over
+// a Log Analytics workspace, the JWT signing key in Key Vault. Every connection uses the app's managed identity;
+// no storage key exists anywhere. Deploy: docs/azure.md.
+targetScope = 'resourceGroup'
+
+@description('Prefix for every resource name: lowercase letters and digits, starting with a letter.')
+@minLength(2)
+@maxLength(10)
+param namePrefix string = 'qraft'
+
+@description('Region for every resource; it must offer Flex Consumption.')
+param location string = resourceGroup().location
+
+@description('Hosting plan SKU. Flex Consumption (FC1) scales per instance and supports identity-only storage.')
+@allowed([
+  'FC1'
+])
+param planSku string = 'FC1'
+
+@description('Flex Consumption runtime version for dotnet-isolated. Check the region with `az functionapp list-flexconsumption-runtimes --location <region> --runtime dotnet-isolated`.')
+param runtimeVersion string = '10.0'
+
+@description('Memory per instance in MB; Flex gives CPU in proportion, and password hashing is CPU-bound.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Upper bound for scale-out, which also caps Table Storage load and cost.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Storage redundancy.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+])
+param storageSku string = 'Standard_LRS'
+
+@description('Days Log Analytics keeps logs.')
+@minValue(30)
+@maxValue(730)
+param logRetentionInDays int = 30
+
+@description('Current JWT signing key (at least 32 bytes, e.g. `openssl rand -base64 48`); stored only in Key Vault.')
+@secure()
+@minLength(32)
+param jwtSigningKey string
+
+param tags object = {
+  app: 'qraft'
+}
+
+// Deterministic per resource group, so a redeployment updates rather than duplicates, and global names
+// (storage, vault, app host name) do not collide across groups.
+var suffix = uniqueString(resourceGroup().id, namePrefix)
+
+var names = {
+  storage: toLower(take('${namePrefix}${suffix}', 24))
+  keyVault: take('${namePrefix}-kv-${suffix}', 24)
+  workspace: '${namePrefix}-log-${suffix}'
+  applicationInsights: '${namePrefix}-appi-${suffix}'
+  plan: '${namePrefix}-plan-${suffix}'
+  functionApp: '${namePrefix}-func-${suffix}'
+}
+
+// Table names as the app builds them with an empty Qraft__Storage__TablePrefix.
+var tableNames = [
+  'users'
+  'refreshtokens'
+  'loginthrottle'
+]
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    workspaceName: names.workspace
+    applicationInsightsName: names.applicationInsights
+    location: location
+    tags: tags
+    retentionInDays: logRetentionInDays
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: names.storage
+    location: location
+    tags: tags
+    skuName: storageSku
+    tableNames: tableNames
+    deploymentContainerName: 'app-package'
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
+    jwtSigningKey: jwtSigningKey
+  }
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  params: {
+    name: names.functionApp
+    planName: names.plan
+    location: location
+    tags: tags
+    planSku: planSku
+    runtimeVersion: runtimeVersion
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    storageAccountName: storage.outputs.name
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    tableEndpoint: storage.outputs.tableEndpoint
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    signingKeySecretUri: keyVault.outputs.signingKeySecretUri
+  }
+}
+
+// The identity exists only once the app does, so its roles come after it; docs/azure.md says why the app is
+// restarted once the assignments have propagated.
+module roleAssignments 'modules/roleassignments.bicep' = {
+  name: 'roleassignments'
+  params: {
+    principalId: functionApp.outputs.principalId
+    storageAccountName: storage.outputs.name
+    keyVaultName: keyVault.outputs.name
+  }
+}
+
+output functionAppName string = functionApp.outputs.name
+
+output defaultHostName string = functionApp.outputs.defaultHostName
+
+output storageAccountName string = storage.outputs.name
+
+output keyVaultName string = keyVault.outputs.name

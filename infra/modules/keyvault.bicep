@@ -1,0 +1,45 @@
+// Key Vault in RBAC mode holding the JWT signing key; the app reads it through a Key Vault reference.
+
+param name string
+
+param location string
+
+param tags object
+
+@description('Current HMAC signing key for access tokens, at least 32 bytes.')
+@secure()
+@minLength(32)
+param jwtSigningKey string
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: name
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    // Access through Azure role assignments, not vault access policies: one permission model for every resource here.
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true
+    publicNetworkAccess: 'Enabled'
+  }
+
+  // "--" is how a Key Vault secret name spells the configuration separator "__" (names allow only letters, digits, dashes).
+  resource signingKey 'secrets' = {
+    name: 'Jwt--SigningKey'
+    properties: {
+      value: jwtSigningKey
+      contentType: 'text/plain'
+    }
+  }
+}
+
+output name string = vault.name
+
+@description('Versionless secret URI: the app picks up a rotated key without a redeployment.')
+output signingKeySecretUri string = vault::signingKey.properties.secretUri
