@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Qraft.Security;
 
 namespace Qraft.Users;
 
@@ -11,7 +12,7 @@ public static class UsersServiceCollectionExtensions
     private const int MaxTablePrefixLength = 40;
 
     /// <summary>
-    /// Users on Azure Table Storage, plus the readiness probe; all of them share
+    /// Users, refresh tokens and login throttling on Azure Table Storage, plus the readiness probe; all of them share
     /// one <see cref="TableServiceClient"/>. Settings are checked at startup.
     /// </summary>
     public static IHostApplicationBuilder AddQraftStorage(this IHostApplicationBuilder builder)
@@ -35,9 +36,28 @@ public static class UsersServiceCollectionExtensions
                 $"{TableStorageOptions.SectionName}:OperationTimeout and ProbeTimeout must be positive.")
             .ValidateOnStart();
 
+        services.AddOptions<RefreshTokenOptions>()
+            .BindConfiguration(RefreshTokenOptions.SectionName)
+            .Validate(
+                options => options.RefreshTokenLifetime > TimeSpan.Zero,
+                $"{RefreshTokenOptions.SectionName}:RefreshTokenLifetime must be positive.")
+            .ValidateOnStart();
+
+        services.AddOptions<LoginThrottleOptions>()
+            .BindConfiguration(LoginThrottleOptions.SectionName)
+            .Validate(
+                options => options.MaxFailuresPerAccount > 0 && options.MaxFailuresPerAddress > 0,
+                $"{LoginThrottleOptions.SectionName}:MaxFailuresPerAccount and MaxFailuresPerAddress must be positive.")
+            .Validate(
+                options => options.Window > TimeSpan.Zero,
+                $"{LoginThrottleOptions.SectionName}:Window must be positive.")
+            .ValidateOnStart();
+
         services.AddSingleton<StorageTables>();
         services.AddSingleton<IUserStore, TableUserStore>();
         services.AddSingleton<IStorageProbe, TableStorageProbe>();
+        services.AddSingleton<IRefreshTokens, TableRefreshTokens>();
+        services.AddSingleton<ILoginThrottle, TableLoginThrottle>();
         return builder;
     }
 
