@@ -229,6 +229,9 @@ internal sealed class GraphQLResponse(ExecutionResult result, int status, IGraph
         var response = context.HttpContext.Response;
         response.StatusCode = status;
         response.ContentType = "application/json";
+
+        // The same URL answers browsers with GraphiQL, so caches must key on Accept.
+        response.Headers.Vary = "Accept";
         await serializer.WriteAsync(response.Body, result, context.HttpContext.RequestAborted);
     }
 }
