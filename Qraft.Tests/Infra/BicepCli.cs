@@ -58,11 +58,10 @@ internal static class BicepCli
                 "The Bicep CLI from the Azure.Bicep.CommandLine.linux-x64 package is missing; run 'dotnet restore'.", path);
         }
 
-        // NuGet does not promise to keep the execute bit when it extracts a package.
-        var mode = File.GetUnixFileMode(path);
-        if (!mode.HasFlag(UnixFileMode.UserExecute))
+        // NuGet does not promise to keep the execute bit when it extracts a package (the package is linux-x64 only).
+        if (OperatingSystem.IsLinux() && !File.GetUnixFileMode(path).HasFlag(UnixFileMode.UserExecute))
         {
-            File.SetUnixFileMode(path, mode | UnixFileMode.UserExecute);
+            File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute);
         }
 
         return path;

@@ -81,7 +81,9 @@ public sealed class CompiledTemplateTests(CompiledTemplate template) : IClassFix
         });
         Assert.DoesNotContain("AzureWebJobsStorage", AppSettings.Keys);
         Assert.DoesNotContain("APPINSIGHTS_INSTRUMENTATIONKEY", AppSettings.Keys);
-        Assert.Equal("[reference('applicationInsights').ConnectionString]", AppSettings["APPLICATIONINSIGHTS_CONNECTION_STRING"]);
+        var applicationInsights = AppSettings["APPLICATIONINSIGHTS_CONNECTION_STRING"];
+        Assert.StartsWith("[reference(resourceId('Microsoft.Insights/components'", applicationInsights, StringComparison.Ordinal);
+        Assert.EndsWith(".ConnectionString]", applicationInsights, StringComparison.Ordinal);
 
         var account = template.Single("Microsoft.Storage/storageAccounts");
         Assert.False((bool)account["properties"]!["allowSharedKeyAccess"]!);
