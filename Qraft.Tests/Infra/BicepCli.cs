@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using Qraft.Tests.Infrastructure;
 
 namespace Qraft.Tests.Infra;
 
@@ -12,7 +13,7 @@ internal static class BicepCli
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(2);
 
     /// <summary>The repository's <c>infra</c> folder.</summary>
-    public static string InfraFolder { get; } = Path.Combine(FindRepositoryRoot(), "infra");
+    public static string InfraFolder { get; } = Path.Combine(RepoPaths.Root, "infra");
 
     public static string MainTemplate => Path.Combine(InfraFolder, "main.bicep");
 
@@ -65,19 +66,6 @@ internal static class BicepCli
         }
 
         return path;
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Qraft.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"No Qraft.sln above {AppContext.BaseDirectory}.");
     }
 }
 
