@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 
@@ -8,10 +9,20 @@ namespace Qraft.Users;
 /// <summary>The app's tables, all on one <see cref="TableServiceClient"/> (one connection pool per replica).</summary>
 internal sealed class StorageTables
 {
-    public StorageTables(IOptions<TableStorageOptions> options)
+    /// <param name="credential">Used only when the setting is an endpoint URI; DefaultAzureCredential unless replaced.</param>
+    /// <param name="transport">Not registered by the app (the SDK's default); tests supply one that trusts their CA.</param>
+    public StorageTables(IOptions<TableStorageOptions> options, TokenCredential credential, HttpPipelineTransport? transport = null)
     {
         var settings = options.Value;
-        var service = new TableServiceClient(settings.ConnectionString, CreateClientOptions());
+        var clientOptions = CreateClientOptions();
+        if (transport is not null)
+        {
+            clientOptions.Transport = transport;
+        }
+
+        var service = TableStorageOptions.TryGetTableEndpoint(settings.ConnectionString, out var endpoint)
+            ? new TableServiceClient(endpoint, credential, clientOptions)
+            : new TableServiceClient(settings.ConnectionString, clientOptions);
         Users = new StorageTable(service.GetTableClient(settings.TablePrefix + "users"), settings.OperationTimeout);
         RefreshTokens = new StorageTable(service.GetTableClient(settings.TablePrefix + "refreshtokens"), settings.OperationTimeout);
         LoginThrottle = new StorageTable(service.GetTableClient(settings.TablePrefix + "loginthrottle"), settings.OperationTimeout);

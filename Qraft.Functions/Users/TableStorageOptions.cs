@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 
 namespace Qraft.Users;
@@ -5,7 +6,8 @@ namespace Qraft.Users;
 /// <summary>
 /// Where the tables live and how long a storage call may take. The connection string comes from the top-level
 /// settings <c>TableStorage</c>, then <c>AzureWebJobsStorage</c>, as the Functions host names them; the rest binds
-/// from <see cref="SectionName"/>.
+/// from <see cref="SectionName"/>. The setting may instead be the account's table endpoint URI, which means "sign in
+/// with a token credential" (a managed identity in Azure), so no account key needs to exist.
 /// </summary>
 public sealed class TableStorageOptions
 {
@@ -18,6 +20,7 @@ public sealed class TableStorageOptions
     /// <summary>Azurite on 127.0.0.1:10002.</summary>
     public const string DevelopmentConnectionString = "UseDevelopmentStorage=true";
 
+    /// <summary>A connection string, or a table endpoint URI (see <see cref="TryGetTableEndpoint"/>).</summary>
     public string ConnectionString { get; set; } = DevelopmentConnectionString;
 
     /// <summary>Prepended to every table name so several deployments or test runs can share one account.</summary>
@@ -33,6 +36,22 @@ public sealed class TableStorageOptions
         NonBlank(configuration[ConnectionSetting])
         ?? NonBlank(configuration[FallbackConnectionSetting])
         ?? DevelopmentConnectionString;
+
+    /// <summary>
+    /// The one rule that tells the two forms apart: an absolute http(s) URI is an endpoint, anything else a connection
+    /// string. No connection string parses as such a URI, since they are <c>key=value;</c> lists.
+    /// </summary>
+    internal static bool TryGetTableEndpoint(string setting, [NotNullWhen(true)] out Uri? endpoint)
+    {
+        if (Uri.TryCreate(setting, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+        {
+            endpoint = uri;
+            return true;
+        }
+
+        endpoint = null;
+        return false;
+    }
 
     private static string? NonBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

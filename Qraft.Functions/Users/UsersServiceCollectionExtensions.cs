@@ -1,4 +1,6 @@
+using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,7 +15,9 @@ public static class UsersServiceCollectionExtensions
 
     /// <summary>
     /// Users, refresh tokens and login throttling on Azure Table Storage, plus the readiness probe; all of them share
-    /// one <see cref="TableServiceClient"/>. Settings are checked at startup.
+    /// one <see cref="TableServiceClient"/>. Settings are checked at startup. When the setting is an endpoint URI the
+    /// client signs in with the registered <see cref="TokenCredential"/>: DefaultAzureCredential unless one is
+    /// registered already (the managed identity in Azure, a developer's az login locally).
     /// </summary>
     public static IHostApplicationBuilder AddQraftStorage(this IHostApplicationBuilder builder)
     {
@@ -26,8 +30,8 @@ public static class UsersServiceCollectionExtensions
             .Configure<IConfiguration>((options, configuration) =>
                 options.ConnectionString = TableStorageOptions.ResolveConnectionString(configuration))
             .Validate(
-                options => IsUsableConnectionString(options.ConnectionString),
-                $"{TableStorageOptions.ConnectionSetting} (or {TableStorageOptions.FallbackConnectionSetting}) is not a valid Table Storage connection string.")
+                options => TableStorageOptions.TryGetTableEndpoint(options.ConnectionString, out _) || IsUsableConnectionString(options.ConnectionString),
+                $"{TableStorageOptions.ConnectionSetting} (or {TableStorageOptions.FallbackConnectionSetting}) is neither a Table Storage connection string nor an http(s) table endpoint URI.")
             .Validate(
                 options => IsValidTablePrefix(options.TablePrefix),
                 $"{TableStorageOptions.SectionName}:TablePrefix must be empty or up to {MaxTablePrefixLength} letters and digits starting with a letter.")
@@ -53,6 +57,8 @@ public static class UsersServiceCollectionExtensions
                 $"{LoginThrottleOptions.SectionName}:Window must be positive.")
             .ValidateOnStart();
 
+        // Creating the credential does no I/O; it asks for a token only on the first call against an endpoint URI.
+        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
         services.AddSingleton<StorageTables>();
         services.AddSingleton<IUserStore, TableUserStore>();
         services.AddSingleton<IStorageProbe, TableStorageProbe>();
