@@ -10,7 +10,9 @@ namespace Qraft.Tests.Infrastructure;
 /// <summary>
 /// A real Azurite table service from the repository's own <c>node_modules</c>, on a free loopback port with a private
 /// data folder. <see cref="StopAsync"/> and <see cref="StartAsync"/> keep the port and the data, which is how tests
-/// take storage away and bring it back. Disposing kills the process tree and deletes the folder.
+/// take storage away and bring it back. Disposing kills the process tree and deletes the folder. Given a certificate it
+/// serves HTTPS and accepts OAuth bearer tokens as well (<c>--oauth basic</c>), which is how the app's managed-identity
+/// path is tested offline.
 /// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
@@ -25,28 +27,38 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     private readonly string _executable;
     private readonly string _dataFolder;
+    private readonly LoopbackCertificate? _https;
     private readonly StringBuilder _output = new();
     private readonly Lock _outputLock = new();
     private Process? _process;
 
-    private AzuriteProcess(string executable, string dataFolder, int port)
+    private AzuriteProcess(string executable, string dataFolder, int port, LoopbackCertificate? https)
     {
         _executable = executable;
         _dataFolder = dataFolder;
+        _https = https;
         Port = port;
     }
 
     public int Port { get; }
 
+    private string Scheme => _https is null ? "http" : "https";
+
     public string ConnectionString => string.Create(
         CultureInfo.InvariantCulture,
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};TableEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;");
+        $"DefaultEndpointsProtocol={Scheme};AccountName=devstoreaccount1;AccountKey={AccountKey};TableEndpoint={TableEndpoint};");
 
-    /// <summary>Starts a new Azurite on a free port and returns once it accepts connections.</summary>
-    public static async Task<AzuriteProcess> StartNewAsync(CancellationToken cancellationToken = default)
+    /// <summary>The account's table endpoint (path-style, as Azurite serves it), for the app's identity-based setting.</summary>
+    public string TableEndpoint => string.Create(CultureInfo.InvariantCulture, $"{Scheme}://127.0.0.1:{Port}/devstoreaccount1");
+
+    /// <summary>
+    /// Starts a new Azurite on a free port and returns once it accepts connections; with <paramref name="https"/> it
+    /// serves that certificate and also accepts bearer tokens. The caller keeps ownership of the certificate.
+    /// </summary>
+    public static async Task<AzuriteProcess> StartNewAsync(LoopbackCertificate? https = null, CancellationToken cancellationToken = default)
     {
         var azurite = new AzuriteProcess(
-            FindExecutable(), Directory.CreateTempSubdirectory("qraft-azurite-").FullName, FindFreePort());
+            FindExecutable(), Directory.CreateTempSubdirectory("qraft-azurite-").FullName, FindFreePort(), https);
         try
         {
             await azurite.StartAsync(cancellationToken);
@@ -84,6 +96,15 @@ public sealed class AzuriteProcess : IAsyncDisposable
         })
         {
             startInfo.ArgumentList.Add(argument);
+        }
+
+        if (_https is not null)
+        {
+            // Azurite takes bearer tokens only over HTTPS; "basic" checks their shape, issuer and audience, not signatures.
+            foreach (var argument in new[] { "--oauth", "basic", "--cert", _https.CertificatePath, "--key", _https.KeyPath })
+            {
+                startInfo.ArgumentList.Add(argument);
+            }
         }
 
         var process = new Process { StartInfo = startInfo };

@@ -27,12 +27,16 @@ public sealed class StorageServices : IAsyncDisposable
     /// <summary>A prefix no other test uses, so each test starts with empty tables.</summary>
     public static string NewTablePrefix() => "t" + Guid.NewGuid().ToString("N")[..12];
 
-    /// <summary>Builds and starts the host, which runs the options' startup validation.</summary>
+    /// <summary>
+    /// Builds and starts the host, which runs the options' startup validation. <paramref name="services"/> adds to
+    /// the app's registrations after it made them, e.g. a test credential for an endpoint-URI setting.
+    /// </summary>
     public static async Task<StorageServices> StartAsync(
         string connectionString,
         string tablePrefix,
         TimeProvider? time = null,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -51,6 +55,7 @@ public sealed class StorageServices : IAsyncDisposable
         }
 
         builder.AddQraftStorage();
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new StorageServices(host);

@@ -27,7 +27,21 @@ public sealed class TableStorageOptionsTests
     }
 
     [Theory]
+    [InlineData("https://qraftabc123.table.core.windows.net/")]
+    [InlineData("http://127.0.0.1:10002/devstoreaccount1")]
+    public async Task AnEndpointUriIsAcceptedAsIsForTheManagedIdentityPath(string endpoint)
+    {
+        using var host = BuildHost(new() { [TableStorageOptions.ConnectionSetting] = endpoint });
+
+        await host.StartAsync();
+
+        Assert.Equal(endpoint, host.Services.GetRequiredService<IOptions<TableStorageOptions>>().Value.ConnectionString);
+        await host.StopAsync();
+    }
+
+    [Theory]
     [InlineData(TableStorageOptions.ConnectionSetting, "not a connection string")]
+    [InlineData(TableStorageOptions.ConnectionSetting, "ftp://storage.example.com/")]
     [InlineData("Qraft:Storage:TablePrefix", "1starts-with-a-digit")]
     [InlineData("Qraft:Throttle:MaxFailuresPerAccount", "0")]
     [InlineData("Jwt:RefreshTokenLifetime", "-1.00:00:00")]
