@@ -51,6 +51,10 @@ public sealed class CompiledTemplateTests(CompiledTemplate template) : IClassFix
     }
 
     [Fact]
+    public void MetricsFunctionIsOffWhereNoEdgeGuardsIt() =>
+        Assert.Equal("true", AppSettings["AzureWebJobs.metrics.Disabled"]);
+
+    [Fact]
     public void SigningKeyIsAKeyVaultReferenceToASecretOnlyTheAppCanRead()
     {
         Assert.Equal(

@@ -92,6 +92,12 @@ var appSettings = [
     name: 'Logging__File__Path'
     value: '/tmp/qraft/qraft_users.log'
   }
+  // Locally HAProxy puts /metrics behind basic auth for Prometheus; here nothing scrapes it (Application Insights
+  // collects metrics) and nothing would guard it, so the function is switched off and answers 404.
+  {
+    name: 'AzureWebJobs.metrics.Disabled'
+    value: 'true'
+  }
 ]
 
 resource site 'Microsoft.Web/sites@2024-04-01' = {
