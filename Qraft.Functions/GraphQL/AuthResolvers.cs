@@ -13,6 +13,7 @@ namespace Qraft.GraphQL;
 public sealed class AuthResolvers(
     Accounts accounts,
     IUserStore users,
+    RecentUsers recentUsers,
     IAccessTokens accessTokens,
     IRefreshTokens refreshTokens,
     IOptions<JwtOptions> jwt,
@@ -132,7 +133,7 @@ public sealed class AuthResolvers(
         };
 
         // A token outliving its account is no login, as in django-graphql-jwt.
-        var user = await users.FindAsync(payload.Email, cancellationToken);
+        var user = await recentUsers.FindAsync(payload.Email, cancellationToken);
         return user is { IsActive: true } ? user : throw new UnauthenticatedError();
     }
 

@@ -10,4 +10,7 @@ public sealed class GraphQLOptions
     public int MaxDepth { get; set; } = 15;
 
     public int MaxComplexity { get; set; } = 1000;
+
+    /// <summary>Root fields (aliases included) one operation may select: enough for any client, too few to batch attacks.</summary>
+    public int MaxRootFields { get; set; } = 10;
 }

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using GraphQL;
 using GraphQL.Execution;
+using GraphQL.Validation.Complexity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -40,15 +41,28 @@ public static partial class GraphQLServiceCollectionExtensions
                 errors.ExposeExceptionDetails = false;
             })
             .AddValidationRule<QueriesOnlyOverGetRule>()
+            .AddValidationRule<RootFieldLimitRule>()
             .AddComplexityAnalyzer((complexity, services) =>
             {
                 var limits = services.GetRequiredService<IOptions<GraphQLOptions>>().Value;
                 complexity.MaxDepth = limits.MaxDepth;
                 complexity.MaxComplexity = limits.MaxComplexity;
+                var standard = complexity.DefaultComplexityImpactDelegate;
+                complexity.DefaultComplexityImpactDelegate = field => IsIntrospection(field) ? IntrospectionField : standard(field);
             })
             .AddUnhandledExceptionHandler(MapUnhandled));
         return builder;
     }
+
+    /// <summary>
+    /// The default list multiplier would price GraphiQL's own introspection query in the hundreds of thousands. Its
+    /// fields are cheap metadata: each weighs a fifth of a field with no list multiplier, which lets the full query
+    /// (about 3,200 field selections) through, while depth and the root-field limit bound abuse.
+    /// </summary>
+    private static readonly FieldComplexityResult IntrospectionField = new(0.2, 1);
+
+    private static bool IsIntrospection(FieldImpactContext field) =>
+        field.FieldDefinition.Name.StartsWith("__", StringComparison.Ordinal) || field.ParentType.Name.StartsWith("__", StringComparison.Ordinal);
 
     /// <summary>Storage outages become STORAGE_UNAVAILABLE; anything else is logged whole and shown as INTERNAL.</summary>
     private static void MapUnhandled(UnhandledExceptionContext context)

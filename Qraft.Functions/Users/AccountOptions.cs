@@ -6,5 +6,8 @@ public sealed class AccountOptions
     /// <summary>Accounts allowed to list users (<c>Qraft__StaffEmails__0</c>, …); compared case-insensitively.</summary>
     public List<string> StaffEmails { get; set; } = [];
 
+    /// <summary>How long a replica may answer token-authenticated reads from its own copy of an account.</summary>
+    public TimeSpan UserCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
     public bool IsStaff(string email) => StaffEmails.Exists(s => string.Equals(s.Trim(), email, StringComparison.OrdinalIgnoreCase));
 }

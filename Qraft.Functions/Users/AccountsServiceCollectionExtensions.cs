@@ -7,8 +7,13 @@ public static class AccountsServiceCollectionExtensions
 {
     public static IHostApplicationBuilder AddQraftAccounts(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AccountOptions>().BindConfiguration("Qraft");
+        builder.Services.AddOptions<AccountOptions>()
+            .BindConfiguration("Qraft")
+            .Validate(o => o.UserCacheDuration >= TimeSpan.Zero, "Qraft:UserCacheDuration must not be negative.")
+            .ValidateOnStart();
+        builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<Accounts>();
+        builder.Services.AddSingleton<RecentUsers>();
         return builder;
     }
 }

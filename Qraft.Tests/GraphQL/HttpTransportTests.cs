@@ -113,7 +113,8 @@ public sealed class HttpTransportTests(AzuriteFixture azurite) : IAsyncLifetime
 
         var response = await _app.Client.PostAsync(Introspection);
 
-        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.True(response.Status == HttpStatusCode.OK, response.Body);
         Assert.Null(response.Errors);
+        Assert.Equal("Mutation", response.Json!["data"]!["__schema"]!["mutationType"]!["name"]!.GetValue<string>());
     }
 }

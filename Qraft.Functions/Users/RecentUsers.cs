@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace Qraft.Users;
+
+/// <summary>
+/// A short-lived per-replica copy of accounts for token-authenticated reads (<c>me</c>, the staff check). The token
+/// already proves who the caller is; the stored record only adds its fields, so a read a few seconds old is fine and
+/// spares storage a round trip per request — the reason the original chose JWTs. Logins always read storage.
+/// </summary>
+public sealed class RecentUsers(IUserStore users, IMemoryCache cache, IOptions<AccountOptions> options)
+{
+    public async Task<User?> FindAsync(string email, CancellationToken cancellationToken)
+    {
+        var key = (typeof(RecentUsers), email.ToLowerInvariant());
+        if (cache.TryGetValue(key, out User? cached))
+        {
+            return cached;
+        }
+
+        var user = await users.FindAsync(email, cancellationToken);
+        if (user is not null)
+        {
+            cache.Set(key, user, options.Value.UserCacheDuration);
+        }
+
+        return user;
+    }
+}
