@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Mime;
 using System.Text;
 using System.Text.Json;
@@ -186,7 +187,9 @@ public sealed partial class GraphQLHttpHandler(
         var forwarded = request.Headers["X-Forwarded-For"].ToString();
         if (!string.IsNullOrWhiteSpace(forwarded))
         {
-            return forwarded.Split(',')[^1].Trim();
+            // Azure's front end may append ":port"; an address, not a connection, is what throttling counts.
+            var hop = forwarded.Split(',')[^1].Trim();
+            return IPEndPoint.TryParse(hop, out var endpoint) ? endpoint.Address.ToString() : hop[..Math.Min(hop.Length, 64)];
         }
 
         return request.HttpContext.Connection.RemoteIpAddress?.ToString();

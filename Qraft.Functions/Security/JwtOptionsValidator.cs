@@ -17,6 +17,12 @@ internal sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
             failures.AddError(
                 "Jwt__SigningKey is not set. Set it to a random secret of at least 32 bytes, the same on every replica.");
         }
+        else if (IsUnresolvedReference(options.SigningKey))
+        {
+            // App Service passes a Key Vault reference through as literal text until the app may read the vault; that
+            // public text must never become the signing key.
+            failures.AddError("Jwt__SigningKey is an unresolved Key Vault reference: grant the app's identity access to the vault and restart.");
+        }
         else if (IsTooShort(options.SigningKey))
         {
             failures.AddError("Jwt__SigningKey is too short: it must be at least 32 bytes (UTF-8).");
@@ -24,7 +30,7 @@ internal sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
 
         foreach (var (kid, key) in options.PreviousKeys)
         {
-            if (string.IsNullOrWhiteSpace(key) || IsTooShort(key))
+            if (string.IsNullOrWhiteSpace(key) || IsTooShort(key) || IsUnresolvedReference(key))
             {
                 failures.AddError($"Jwt__PreviousKeys__{kid} must be at least 32 bytes (UTF-8).");
             }
@@ -49,4 +55,6 @@ internal sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
     }
 
     private static bool IsTooShort(string key) => Encoding.UTF8.GetByteCount(key) < JwtOptions.MinKeyBytes;
+
+    private static bool IsUnresolvedReference(string key) => key.TrimStart().StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase);
 }

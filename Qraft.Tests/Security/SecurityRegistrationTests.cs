@@ -47,6 +47,19 @@ public sealed class SecurityRegistrationTests
     }
 
     [Fact]
+    public async Task StartupRefusesAnUnresolvedKeyVaultReferenceAsTheSigningKey()
+    {
+        using var host = BuildHost(new()
+        {
+            ["Jwt:SigningKey"] = "@Microsoft.KeyVault(SecretUri=https://qraft-kv.vault.azure.net/secrets/Jwt--SigningKey/)",
+        });
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("unresolved Key Vault reference", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StartupFailsOnAShortPreviousKeyNamingItsKid()
     {
         const string shortKey = "too-short";
