@@ -2,12 +2,18 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Qraft.Hosting;
+using Qraft.Users;
 
 // One composition root, two hosts (SPEC §2): launched by the Functions host this is an isolated worker; started
-// directly it serves the same function classes on Kestrel.
+// directly it serves the same function classes on Kestrel. The same build also imports the original's users.
 var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
 try
 {
+    if (ImportUsersCommand.Matches(args))
+    {
+        return await ImportUsersCommand.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
+    }
+
     using var host = FunctionsHostDetector.IsFunctionsWorker(args, environment)
         ? QraftFunctionsHost.Build(args)
         : QraftSelfHost.Build(args);
