@@ -28,7 +28,7 @@ internal static class RepoPaths
 }
 
 /// <summary>What a finished external command did.</summary>
-internal sealed record CommandResult(int ExitCode, string StdOut, string StdErr)
+public sealed record CommandResult(int ExitCode, string StdOut, string StdErr)
 {
     public string Output => StdOut + StdErr;
 
