@@ -1,0 +1,145 @@
+using Microsoft.Extensions.Options;
+using Qraft.GraphQL.Errors;
+using Qraft.GraphQL.Types;
+using Qraft.Security;
+using Qraft.Users;
+
+namespace Qraft.GraphQL;
+
+/// <summary>
+/// The operations behind the schema: each turns an account or token outcome into a payload or a coded error.
+/// Graph types stay declarations; the rules live here and in <see cref="Accounts"/>.
+/// </summary>
+public sealed class AuthResolvers(
+    Accounts accounts,
+    IUserStore users,
+    IAccessTokens accessTokens,
+    IRefreshTokens refreshTokens,
+    IOptions<JwtOptions> jwt,
+    IOptions<AccountOptions> accountOptions,
+    TimeProvider time)
+{
+    public async Task<CreateUserPayload> CreateUserAsync(string email, string password, CancellationToken cancellationToken)
+    {
+        var result = await accounts.SignUpAsync(email, password, cancellationToken);
+        return result.Outcome switch
+        {
+            SignUpOutcome.Created => new CreateUserPayload(new UserView(result.User!, IsSelf: true)),
+            SignUpOutcome.InvalidEmail => throw new InvalidEmailError(result.Problems![0]),
+            SignUpOutcome.WeakPassword => throw new WeakPasswordError(result.Problems!),
+            _ => throw new EmailTakenError(),
+        };
+    }
+
+    /// <param name="refuseIfLoggedIn">The original's <c>login</c> refuses a caller who already holds a valid token; <c>tokenAuth</c> does not.</param>
+    public async Task<LoginPayload> LoginAsync(
+        GraphQLRequestContext request, string email, string password, bool refuseIfLoggedIn, CancellationToken cancellationToken)
+    {
+        var result = await accounts.LogInAsync(email, password, request.ClientAddress, cancellationToken);
+        var user = result.Outcome switch
+        {
+            LoginOutcome.Succeeded => result.User!,
+            LoginOutcome.Throttled => throw new RateLimitedError(),
+            _ => throw new InvalidCredentialsError(),
+        };
+
+        // Credentials first, then the existing session, as the original checked them; an expired or forged header
+        // token is no session and does not block a fresh login.
+        if (refuseIfLoggedIn && request.HeaderToken is { Status: TokenStatus.Valid, Payload: { } current })
+        {
+            throw new AlreadyLoggedInError(current.Email, email);
+        }
+
+        var access = accessTokens.Issue(user.Email);
+        var refresh = await refreshTokens.IssueAsync(user.Email, cancellationToken);
+        return new LoginPayload(
+            access.Token, new TokenClaims(access.Payload), refresh.ExpiresAt.ToUnixTimeSeconds(), refresh.Token, new UserView(user, IsSelf: true));
+    }
+
+    public VerifyTokenPayload VerifyToken(string token) => new(new TokenClaims(ReadOrThrow(token)));
+
+    public async Task<RefreshTokenPayload> RefreshAsync(string? token, string? refreshToken, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(refreshToken))
+        {
+            var rotation = await refreshTokens.RotateAsync(refreshToken, cancellationToken);
+            var next = rotation.Status switch
+            {
+                RefreshStatus.Rotated => rotation.Next!,
+                RefreshStatus.Expired => throw new TokenExpiredError("Refresh token is expired"),
+                _ => throw new TokenInvalidError("Invalid refresh token"),
+            };
+            var access = accessTokens.Issue(rotation.Email!);
+            return new RefreshTokenPayload(access.Token, new TokenClaims(access.Payload), next.ExpiresAt.ToUnixTimeSeconds(), next.Token);
+        }
+
+        if (string.IsNullOrEmpty(token))
+        {
+            throw new BadRequestError("Token is required");
+        }
+
+        // The original's keep-alive mode: a valid token gets a successor with the same origIat, until the chain is a
+        // refresh lifetime old.
+        var payload = ReadOrThrow(token);
+        var refreshExpires = DateTimeOffset.FromUnixTimeSeconds(payload.OrigIat) + jwt.Value.RefreshTokenLifetime;
+        if (time.GetUtcNow() > refreshExpires)
+        {
+            throw new TokenExpiredError("Refresh has expired");
+        }
+
+        var reissued = accessTokens.Reissue(payload);
+        return new RefreshTokenPayload(reissued.Token, new TokenClaims(reissued.Payload), refreshExpires.ToUnixTimeSeconds(), null);
+    }
+
+    public async Task<RevokeTokenPayload> RevokeAsync(string refreshToken, CancellationToken cancellationToken)
+    {
+        var revoked = await refreshTokens.RevokeAsync(refreshToken, cancellationToken) ?? throw new TokenInvalidError("Invalid refresh token");
+        return new RevokeTokenPayload(revoked.ToUnixTimeSeconds());
+    }
+
+    public async Task<UserView> MeAsync(GraphQLRequestContext request, CancellationToken cancellationToken)
+    {
+        var user = await CurrentUserAsync(request, cancellationToken);
+        return new UserView(user, IsSelf: true);
+    }
+
+    public async Task<IReadOnlyList<UserView>> UsersAsync(
+        GraphQLRequestContext request, int first, string? after, CancellationToken cancellationToken)
+    {
+        var caller = await CurrentUserAsync(request, cancellationToken);
+        if (!accountOptions.Value.IsStaff(caller.Email))
+        {
+            throw new ForbiddenError();
+        }
+
+        if (first is < 1 or > 1000)
+        {
+            throw new BadRequestError("first must be between 1 and 1000.");
+        }
+
+        var page = await users.ListAsync(first, after, cancellationToken);
+        return [.. page.Select(u => new UserView(u, IsSelf: string.Equals(u.Email, caller.Email, StringComparison.OrdinalIgnoreCase)))];
+    }
+
+    private async Task<User> CurrentUserAsync(GraphQLRequestContext request, CancellationToken cancellationToken)
+    {
+        var payload = request.HeaderToken switch
+        {
+            null => throw new UnauthenticatedError(),
+            { Status: TokenStatus.Expired } => throw new TokenExpiredError(),
+            { Status: TokenStatus.Valid, Payload: { } valid } => valid,
+            _ => throw new TokenInvalidError(),
+        };
+
+        // A token outliving its account is no login, as in django-graphql-jwt.
+        var user = await users.FindAsync(payload.Email, cancellationToken);
+        return user is { IsActive: true } ? user : throw new UnauthenticatedError();
+    }
+
+    private AccessTokenPayload ReadOrThrow(string token) => accessTokens.Read(token) switch
+    {
+        { Status: TokenStatus.Valid, Payload: { } payload } => payload,
+        { Status: TokenStatus.Expired } => throw new TokenExpiredError(),
+        _ => throw new TokenInvalidError(),
+    };
+}

@@ -1,0 +1,22 @@
+using GraphQL.Execution;
+using GraphQLParser.AST;
+
+namespace Qraft.GraphQL;
+
+/// <summary>Names the executed operation by its root fields, a set bounded by the schema, for metrics and logs.</summary>
+public sealed class OperationListener : DocumentExecutionListenerBase
+{
+    public override Task BeforeExecutionAsync(IExecutionContext context)
+    {
+        if (context.UserContext is GraphQLRequestContext request)
+        {
+            var fields = context.Operation.SelectionSet.Selections
+                .Select(s => s is GraphQLField field ? field.Name.StringValue : "fragment")
+                .Distinct()
+                .Order(StringComparer.Ordinal);
+            request.Operation = string.Join(',', fields);
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,50 @@
+using GraphQL;
+using GraphQL.Types;
+
+namespace Qraft.GraphQL.Types;
+
+public sealed class MutationType : ObjectGraphType
+{
+    /// <summary>
+    /// Fields that hash a password weigh far more in the complexity budget, so one request cannot alias its way to
+    /// hundreds of hashes.
+    /// </summary>
+    public const double HashingFieldImpact = 50;
+
+    public MutationType(AuthResolvers resolvers)
+    {
+        Name = "Mutation";
+        Field<CreateUserType>("createUser")
+            .Argument<NonNullGraphType<StringGraphType>>("email")
+            .Argument<NonNullGraphType<StringGraphType>>("password")
+            .WithComplexityImpact(HashingFieldImpact)
+            .ResolveAsync(async c => await resolvers.CreateUserAsync(
+                c.GetArgument<string>("email"), c.GetArgument<string>("password"), c.CancellationToken));
+        Field<LoginType>("login")
+            .Description("Refuses a caller that already sends a valid token (ALREADY_LOGGED_IN), as the original did.")
+            .Argument<NonNullGraphType<StringGraphType>>("email")
+            .Argument<NonNullGraphType<StringGraphType>>("password")
+            .WithComplexityImpact(HashingFieldImpact)
+            .ResolveAsync(async c => await resolvers.LoginAsync(
+                c.Request(), c.GetArgument<string>("email"), c.GetArgument<string>("password"), refuseIfLoggedIn: true, c.CancellationToken));
+        Field<LoginType>("tokenAuth")
+            .Description("django-graphql-jwt's stock mutation: as login, without the already-logged-in check.")
+            .Argument<NonNullGraphType<StringGraphType>>("email")
+            .Argument<NonNullGraphType<StringGraphType>>("password")
+            .WithComplexityImpact(HashingFieldImpact)
+            .ResolveAsync(async c => await resolvers.LoginAsync(
+                c.Request(), c.GetArgument<string>("email"), c.GetArgument<string>("password"), refuseIfLoggedIn: false, c.CancellationToken));
+        Field<VerifyTokenType>("verifyToken")
+            .Argument<NonNullGraphType<StringGraphType>>("token")
+            .Resolve(c => resolvers.VerifyToken(c.GetArgument<string>("token")));
+        Field<RefreshTokenType>("refreshToken")
+            .Description("`token`: the original's keep-alive refresh (same origIat). `refreshToken`: a long-running token, rotated on use.")
+            .Argument<StringGraphType>("token")
+            .Argument<StringGraphType>("refreshToken")
+            .ResolveAsync(async c => await resolvers.RefreshAsync(
+                c.GetArgument<string?>("token"), c.GetArgument<string?>("refreshToken"), c.CancellationToken));
+        Field<RevokeTokenType>("revokeToken")
+            .Argument<NonNullGraphType<StringGraphType>>("refreshToken")
+            .ResolveAsync(async c => await resolvers.RevokeAsync(c.GetArgument<string>("refreshToken"), c.CancellationToken));
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Hosting;
+using Qraft.GraphQL;
+using Qraft.Observability;
+using Qraft.Security;
+using Qraft.Users;
+
+namespace Qraft.Hosting;
+
+/// <summary>The single composition root both hosts share: one call per concern folder.</summary>
+public static class QraftComposition
+{
+    public static IHostApplicationBuilder AddQraft(this IHostApplicationBuilder builder, bool writeLogsToConsole)
+    {
+        builder.AddQraftHosting();
+        builder.AddQraftObservability(writeLogsToConsole);
+        builder.AddQraftStorage();
+        builder.AddQraftSecurity();
+        builder.AddQraftAccounts();
+        builder.AddQraftGraphQL();
+        return builder;
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Qraft.Hosting;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace Qraft.Observability;
+
+public static class ObservabilityServiceCollectionExtensions
+{
+    /// <summary>
+    /// Logs to the console (unless the Functions host already collects the worker's logs) and to a size-rolling
+    /// JSON-lines file per replica; metrics in a registry of this app's own.
+    /// </summary>
+    public static IHostApplicationBuilder AddQraftObservability(this IHostApplicationBuilder builder, bool writeToConsole)
+    {
+        builder.Services.AddOptions<FileLogOptions>()
+            .BindConfiguration("Logging:File")
+            .Validate(o => o.FileSizeLimitBytes > 0 && o.RetainedFileCountLimit > 0, "Logging:File limits must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<QraftMetrics>();
+
+        // Serilog's static Log.Logger stays untouched: each host owns its logger, so in-process replicas in tests stay apart.
+        builder.Services.AddSerilog(
+            (services, logger) =>
+            {
+                var instance = services.GetRequiredService<IOptions<ReplicaOptions>>().Value.Instance;
+                var file = services.GetRequiredService<IOptions<FileLogOptions>>().Value;
+                logger
+                    .MinimumLevel.Information()
+                    .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+                    .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+                    .MinimumLevel.Override("Azure", LogEventLevel.Warning)
+                    .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
+                    .ReadFrom.Configuration(services.GetRequiredService<IConfiguration>())
+                    .Enrich.FromLogContext()
+                    .Enrich.WithProperty("instance", instance)
+                    .Enrich.With<SecretRedactor>()
+                    .WriteTo.File(
+                        new CompactJsonFormatter(),
+                        string.IsNullOrWhiteSpace(file.Path) ? Path.Combine("logs", $"qraft_users-{instance}.log") : file.Path,
+                        fileSizeLimitBytes: file.FileSizeLimitBytes,
+                        rollOnFileSizeLimit: true,
+                        retainedFileCountLimit: file.RetainedFileCountLimit,
+                        flushToDiskInterval: TimeSpan.FromSeconds(1));
+                if (writeToConsole)
+                {
+                    logger.WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                }
+            },
+            preserveStaticLogger: true,
+            writeToProviders: true);
+        return builder;
+    }
+}

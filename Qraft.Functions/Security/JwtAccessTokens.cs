@@ -1,0 +1,238 @@
+using System.Buffers.Text;
+using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace Qraft.Security;
+
+/// <summary>
+/// HS256 access tokens byte-for-byte as django-graphql-jwt (on PyJWT 1.x) wrote them.
+/// </summary>
+/// <remarks>
+/// The compact JWS is written and checked here rather than by <c>JsonWebTokenHandler</c>. The handler always writes
+/// <c>alg</c> before <c>typ</c>, while the original's header is <c>{"typ":"JWT","alg":"HS256"}</c>; and
+/// <see cref="IAccessTokens.Read"/> is synchronous, while the handler offers only <c>ValidateTokenAsync</c> and an
+/// obsolete sync-over-async <c>ValidateToken</c>. The checks are the ones the handler would be configured with:
+/// HS256 only, constant-time signature comparison, <c>exp</c> required with no clock skew, <c>nbf</c> honoured,
+/// no issuer or audience.
+/// </remarks>
+internal sealed class JwtAccessTokens(IOptions<JwtOptions> options, TimeProvider time) : IAccessTokens
+{
+    private const string Algorithm = "HS256";
+
+    // Ours are about 200 characters; anything far longer is not worth parsing.
+    private const int MaxTokenLength = 4096;
+
+    private readonly long _lifetimeSeconds = (long)options.Value.AccessTokenLifetime.TotalSeconds;
+    private readonly byte[] _signingKey = Encoding.UTF8.GetBytes(options.Value.SigningKey ?? "");
+    private readonly string _encodedHeader = EncodeHeader(NullIfEmpty(options.Value.KeyId));
+    private readonly FrozenDictionary<string, byte[]> _keysById = KeysById(options.Value);
+    private readonly byte[][] _keysForTokensWithoutId = KeysForTokensWithoutId(options.Value);
+
+    public IssuedAccessToken Issue(string email)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(email);
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        return Sign(new AccessTokenPayload(email, now + _lifetimeSeconds, now));
+    }
+
+    public IssuedAccessToken Reissue(AccessTokenPayload payload)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        return Sign(payload with { Exp = time.GetUtcNow().ToUnixTimeSeconds() + _lifetimeSeconds });
+    }
+
+    public TokenReadResult Read(string token)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength || !token.All(IsTokenCharacter))
+        {
+            return TokenReadResult.Invalid;
+        }
+
+        var segments = token.Split('.');
+        if (segments.Length != 3
+            || DecodeSegment(segments[0]) is not { } header
+            || DecodeSegment(segments[1]) is not { } payloadJson
+            || !TryReadHeader(header, out var keyId))
+        {
+            return TokenReadResult.Invalid;
+        }
+
+        byte[][] candidates = keyId is null ? _keysForTokensWithoutId
+            : _keysById.TryGetValue(keyId, out var key) ? [key]
+            : [];
+        var signingInput = Encoding.ASCII.GetBytes($"{segments[0]}.{segments[1]}");
+        var signature = Encoding.ASCII.GetBytes(segments[2]);
+        if (!candidates.Any(candidate => CryptographicOperations.FixedTimeEquals(Signature(candidate, signingInput), signature))
+            || !TryReadPayload(payloadJson, out var payload, out var notBefore))
+        {
+            return TokenReadResult.Invalid;
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        if (notBefore > now)
+        {
+            return TokenReadResult.Invalid;
+        }
+
+        // PyJWT's rule: a token is expired from the second its exp names.
+        return new TokenReadResult(now >= payload.Exp ? TokenStatus.Expired : TokenStatus.Valid, payload);
+    }
+
+    private IssuedAccessToken Sign(AccessTokenPayload payload)
+    {
+        var json = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{{\"email\":{PythonJsonString(payload.Email)},\"exp\":{payload.Exp},\"origIat\":{payload.OrigIat}}}");
+        var signingInput = $"{_encodedHeader}.{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json))}";
+        var signature = Signature(_signingKey, Encoding.ASCII.GetBytes(signingInput));
+        return new IssuedAccessToken($"{signingInput}.{Encoding.ASCII.GetString(signature)}", payload);
+    }
+
+    /// <summary>The base64url text of the HMAC, compared as text so that only the canonical encoding matches.</summary>
+    private static byte[] Signature(byte[] key, byte[] signingInput) =>
+        Encoding.ASCII.GetBytes(Base64Url.EncodeToString(HMACSHA256.HashData(key, signingInput)));
+
+    private static bool TryReadHeader(byte[] json, out string? keyId)
+    {
+        keyId = null;
+        try
+        {
+            using var document = JsonDocument.Parse(json, StrictJson);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("alg", out var alg)
+                || alg.ValueKind != JsonValueKind.String
+                || alg.GetString() != Algorithm
+                || root.TryGetProperty("crit", out _))
+            {
+                return false;
+            }
+
+            if (root.TryGetProperty("kid", out var kid))
+            {
+                keyId = kid.ValueKind == JsonValueKind.String ? kid.GetString() : null;
+                return keyId is not null;
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static bool TryReadPayload(
+        byte[] json, [NotNullWhen(true)] out AccessTokenPayload? payload, out double notBefore)
+    {
+        payload = null;
+        notBefore = double.NegativeInfinity;
+        try
+        {
+            using var document = JsonDocument.Parse(json, StrictJson);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("email", out var email)
+                || email.ValueKind != JsonValueKind.String
+                || email.GetString() is not { Length: > 0 } emailText
+                || !root.TryGetProperty("exp", out var exp)
+                || exp.ValueKind != JsonValueKind.Number
+                || !exp.TryGetInt64(out var expSeconds)
+                || !root.TryGetProperty("origIat", out var origIat)
+                || origIat.ValueKind != JsonValueKind.Number
+                || !origIat.TryGetInt64(out var origIatSeconds))
+            {
+                return false;
+            }
+
+            if (root.TryGetProperty("nbf", out var nbf)
+                && (nbf.ValueKind != JsonValueKind.Number || !nbf.TryGetDouble(out notBefore)))
+            {
+                return false;
+            }
+
+            payload = new AccessTokenPayload(emailText, expSeconds, origIatSeconds);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static JsonDocumentOptions StrictJson => new() { AllowDuplicateProperties = false };
+
+    private static byte[]? DecodeSegment(string segment)
+    {
+        var buffer = new byte[Base64Url.GetMaxDecodedLength(segment.Length)];
+        return Base64Url.TryDecodeFromChars(segment, buffer, out var written) ? buffer[..written] : null;
+    }
+
+    private static bool IsTokenCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.';
+
+    private static string EncodeHeader(string? keyId)
+    {
+        var json = keyId is null
+            ? $"{{\"typ\":\"JWT\",\"alg\":\"{Algorithm}\"}}"
+            : $"{{\"typ\":\"JWT\",\"alg\":\"{Algorithm}\",\"kid\":{PythonJsonString(keyId)}}}";
+        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json));
+    }
+
+    /// <summary>
+    /// A JSON string as Python's <c>json.dumps</c> writes it (what PyJWT used): only <c>"</c>, <c>\</c> and characters
+    /// outside printable ASCII are escaped, with lower-case hex. System.Text.Json's encoders also escape <c>+</c>,
+    /// <c>'</c> and <c>&amp;</c>, which are common in email addresses, so they would change the token bytes.
+    /// </summary>
+    private static string PythonJsonString(string value)
+    {
+        var json = new StringBuilder(value.Length + 2).Append('"');
+        foreach (var c in value)
+        {
+            var escaped = c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                '\b' => "\\b",
+                '\f' => "\\f",
+                >= ' ' and <= '~' => null,
+                _ => string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"),
+            };
+            if (escaped is null)
+            {
+                json.Append(c);
+            }
+            else
+            {
+                json.Append(escaped);
+            }
+        }
+
+        return json.Append('"').ToString();
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>A token naming a <c>kid</c> is checked against that key only.</summary>
+    private static FrozenDictionary<string, byte[]> KeysById(JwtOptions options)
+    {
+        var keys = options.PreviousKeys.ToDictionary(pair => pair.Key, pair => Encoding.UTF8.GetBytes(pair.Value), StringComparer.Ordinal);
+        if (NullIfEmpty(options.KeyId) is { } keyId)
+        {
+            keys[keyId] = Encoding.UTF8.GetBytes(options.SigningKey ?? "");
+        }
+
+        return keys.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>Tokens without a <c>kid</c> (the original's, signed with its SECRET_KEY) may match any configured key.</summary>
+    private static byte[][] KeysForTokensWithoutId(JwtOptions options) =>
+        [Encoding.UTF8.GetBytes(options.SigningKey ?? ""), .. options.PreviousKeys.Values.Select(Encoding.UTF8.GetBytes)];
+}

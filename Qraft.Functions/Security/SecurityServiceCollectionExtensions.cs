@@ -1,0 +1,43 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Qraft.Security;
+
+public static class SecurityServiceCollectionExtensions
+{
+    /// <summary>
+    /// Password hashing and policy, and access tokens, with their settings (<c>Qraft__PasswordIterations</c>,
+    /// <c>Jwt__*</c>) checked when the host starts.
+    /// </summary>
+    public static IHostApplicationBuilder AddQraftSecurity(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddOptions<PasswordHashingOptions>()
+            .Configure(options => options.PasswordIterations = PasswordHashingOptions.DefaultIterations)
+            .BindConfiguration(PasswordHashingOptions.SectionName)
+            .Validate(
+                options => options.PasswordIterations is >= 1 and <= PasswordHashingOptions.MaxIterations,
+                $"Qraft__PasswordIterations must be between 1 and {PasswordHashingOptions.MaxIterations}.")
+            .ValidateOnStart();
+
+        services.AddOptions<JwtOptions>()
+            .Configure(options =>
+            {
+                options.AccessTokenLifetime = JwtOptions.DefaultAccessTokenLifetime;
+                options.RefreshTokenLifetime = JwtOptions.DefaultRefreshTokenLifetime;
+            })
+            .BindConfiguration(JwtOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>();
+
+        services.AddSingleton<IPasswordHasher, DjangoPasswordHasher>();
+        services.AddSingleton<IPasswordPolicy, DjangoPasswordPolicy>();
+        services.AddSingleton<IAccessTokens, JwtAccessTokens>();
+        return builder;
+    }
+}

@@ -1,0 +1,108 @@
+using Prometheus;
+using Qraft.Observability;
+using Qraft.Security;
+
+namespace Qraft.Users;
+
+public enum SignUpOutcome
+{
+    Created,
+    InvalidEmail,
+    WeakPassword,
+    EmailTaken,
+}
+
+public sealed record SignUpResult(SignUpOutcome Outcome, User? User = null, IReadOnlyList<string>? Problems = null);
+
+public enum LoginOutcome
+{
+    Succeeded,
+    InvalidCredentials,
+    Throttled,
+}
+
+public sealed record LoginResult(LoginOutcome Outcome, User? User = null);
+
+/// <summary>Sign-up and credential checks: the account rules, independent of GraphQL.</summary>
+public sealed class Accounts(
+    IUserStore users,
+    IPasswordHasher hasher,
+    IPasswordPolicy policy,
+    ILoginThrottle throttle,
+    TimeProvider time,
+    QraftMetrics metrics)
+{
+    /// <summary>Longest password accepted anywhere (SPEC §3); longer ones are refused before any hashing.</summary>
+    public const int MaxPasswordLength = 4096;
+
+    public async Task<SignUpResult> SignUpAsync(string rawEmail, string password, CancellationToken cancellationToken)
+    {
+        if (!EmailAddress.TryNormalize(rawEmail, out var email, out var emailError))
+        {
+            return new SignUpResult(SignUpOutcome.InvalidEmail, Problems: [emailError]);
+        }
+
+        var problems = policy.Validate(password, email);
+        if (problems.Count > 0)
+        {
+            return new SignUpResult(SignUpOutcome.WeakPassword, Problems: problems);
+        }
+
+        var user = new User(
+            Id: Guid.CreateVersion7().ToString("N"),
+            Email: email,
+            PasswordHash: Measure(() => hasher.Hash(password)),
+            DateJoined: time.GetUtcNow(),
+            LastLogin: null);
+        if (!await users.TryAddAsync(user, cancellationToken))
+        {
+            return new SignUpResult(SignUpOutcome.EmailTaken);
+        }
+
+        metrics.SignUps.Inc();
+        return new SignUpResult(SignUpOutcome.Created, user);
+    }
+
+    /// <summary>
+    /// Checks credentials. Throttled attempts are refused before any hash; unknown emails cost one hash like known ones,
+    /// so neither the answer nor its timing tells whether an account exists.
+    /// </summary>
+    public async Task<LoginResult> LogInAsync(string rawEmail, string password, string? clientAddress, CancellationToken cancellationToken)
+    {
+        var email = EmailAddress.TryNormalize(rawEmail, out var normalized, out _) ? normalized : null;
+        var throttleKey = email ?? rawEmail.Trim();
+        if (await throttle.IsThrottledAsync(throttleKey, clientAddress, cancellationToken))
+        {
+            metrics.Throttled.Inc();
+            metrics.Logins.WithLabels("throttled").Inc();
+            return new LoginResult(LoginOutcome.Throttled);
+        }
+
+        var user = email is null ? null : await users.FindAsync(email, cancellationToken);
+        var check = password.Length > MaxPasswordLength
+            ? PasswordCheck.Failed
+            : Measure(() => hasher.Verify(password, user is { IsActive: true } ? user.PasswordHash : null));
+        if (user is null || check == PasswordCheck.Failed)
+        {
+            await throttle.RecordFailureAsync(throttleKey, clientAddress, cancellationToken);
+            metrics.Logins.WithLabels("invalid_credentials").Inc();
+            return new LoginResult(LoginOutcome.InvalidCredentials);
+        }
+
+        // Django's setter: a correct password stored with weaker parameters is re-hashed in place, in the same write.
+        var upgraded = check == PasswordCheck.SucceededNeedsRehash ? Measure(() => hasher.Hash(password)) : null;
+        var now = time.GetUtcNow();
+        await users.RecordLoginAsync(user.Email, now, upgraded, cancellationToken);
+        await throttle.RecordSuccessAsync(throttleKey, cancellationToken);
+        metrics.Logins.WithLabels("ok").Inc();
+        return new LoginResult(LoginOutcome.Succeeded, user with { LastLogin = now, PasswordHash = upgraded ?? user.PasswordHash });
+    }
+
+    private T Measure<T>(Func<T> hashing)
+    {
+        using (metrics.PasswordHashes.NewTimer())
+        {
+            return hashing();
+        }
+    }
+}

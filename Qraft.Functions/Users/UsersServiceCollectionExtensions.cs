@@ -1,0 +1,81 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Qraft.Security;
+
+namespace Qraft.Users;
+
+public static class UsersServiceCollectionExtensions
+{
+    private const int MaxTablePrefixLength = 40;
+
+    /// <summary>
+    /// Users, refresh tokens and login throttling on Azure Table Storage, plus the readiness probe; all of them share
+    /// one <see cref="TableServiceClient"/>. Settings are checked at startup.
+    /// </summary>
+    public static IHostApplicationBuilder AddQraftStorage(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddOptions<TableStorageOptions>()
+            .BindConfiguration(TableStorageOptions.SectionName)
+            .Configure<IConfiguration>((options, configuration) =>
+                options.ConnectionString = TableStorageOptions.ResolveConnectionString(configuration))
+            .Validate(
+                options => IsUsableConnectionString(options.ConnectionString),
+                $"{TableStorageOptions.ConnectionSetting} (or {TableStorageOptions.FallbackConnectionSetting}) is not a valid Table Storage connection string.")
+            .Validate(
+                options => IsValidTablePrefix(options.TablePrefix),
+                $"{TableStorageOptions.SectionName}:TablePrefix must be empty or up to {MaxTablePrefixLength} letters and digits starting with a letter.")
+            .Validate(
+                options => options.OperationTimeout > TimeSpan.Zero && options.ProbeTimeout > TimeSpan.Zero,
+                $"{TableStorageOptions.SectionName}:OperationTimeout and ProbeTimeout must be positive.")
+            .ValidateOnStart();
+
+        services.AddOptions<RefreshTokenOptions>()
+            .BindConfiguration(RefreshTokenOptions.SectionName)
+            .Validate(
+                options => options.RefreshTokenLifetime > TimeSpan.Zero,
+                $"{RefreshTokenOptions.SectionName}:RefreshTokenLifetime must be positive.")
+            .ValidateOnStart();
+
+        services.AddOptions<LoginThrottleOptions>()
+            .BindConfiguration(LoginThrottleOptions.SectionName)
+            .Validate(
+                options => options.MaxFailuresPerAccount > 0 && options.MaxFailuresPerAddress > 0,
+                $"{LoginThrottleOptions.SectionName}:MaxFailuresPerAccount and MaxFailuresPerAddress must be positive.")
+            .Validate(
+                options => options.Window > TimeSpan.Zero,
+                $"{LoginThrottleOptions.SectionName}:Window must be positive.")
+            .ValidateOnStart();
+
+        services.AddSingleton<StorageTables>();
+        services.AddSingleton<IUserStore, TableUserStore>();
+        services.AddSingleton<IStorageProbe, TableStorageProbe>();
+        services.AddSingleton<IRefreshTokens, TableRefreshTokens>();
+        services.AddSingleton<ILoginThrottle, TableLoginThrottle>();
+        return builder;
+    }
+
+    private static bool IsUsableConnectionString(string connectionString)
+    {
+        try
+        {
+            // Parsing only: the client does no I/O until its first call.
+            _ = new TableServiceClient(connectionString);
+            return true;
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsValidTablePrefix(string prefix) =>
+        prefix.Length == 0
+        || (prefix.Length <= MaxTablePrefixLength && char.IsAsciiLetter(prefix[0]) && prefix.All(char.IsAsciiLetterOrDigit));
+}

@@ -1,0 +1,120 @@
+using System.Net;
+using System.Text;
+using Qraft.Tests.Infrastructure;
+
+namespace Qraft.Tests.GraphQL;
+
+/// <summary>SPEC §3 HTTP rules: status codes and bodies for everything that is not a well-formed operation.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class HttpTransportTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private QraftTestApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await QraftTestApp.StartAsync(QraftTestApp.SharedSettings(azurite.ConnectionString));
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Theory]
+    [InlineData("{bad json", "application/json", HttpStatusCode.BadRequest, "POST body sent invalid JSON.")]
+    [InlineData("{}", "application/json", HttpStatusCode.BadRequest, "Must provide query string.")]
+    [InlineData("""{"query":""}""", "application/json", HttpStatusCode.BadRequest, "Must provide query string.")]
+    [InlineData("""[{"query":"{__typename}"}]""", "application/json", HttpStatusCode.BadRequest, "Batched requests are not supported; send one operation per request.")]
+    [InlineData("""{"query":"{ me { email "}""", "application/json", HttpStatusCode.BadRequest, null)]
+    [InlineData("""{"query":"{ nope }"}""", "application/json", HttpStatusCode.BadRequest, null)]
+    [InlineData("""{"query":"mutation { login(email: \"a@b.co\") { token } }"}""", "application/json", HttpStatusCode.BadRequest, null)]
+    [InlineData("""{"query":"{ __typename }"}""", "text/plain", HttpStatusCode.UnsupportedMediaType, "Unsupported content type; send application/json.")]
+    public async Task MalformedRequestsGetA4xxWithAGraphQLErrorBody(string body, string contentType, HttpStatusCode status, string? message)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql/") { Content = new StringContent(body, Encoding.UTF8, contentType) };
+
+        var response = await _app.Client.SendAsync(request);
+
+        Assert.Equal(status, response.Status);
+        Assert.Equal("BAD_REQUEST", response.FirstErrorCode);
+        Assert.Null(response.Json!["data"]);
+        if (message is not null)
+        {
+            Assert.Equal(message, response.FirstErrorMessage);
+        }
+    }
+
+    [Fact]
+    public async Task ApplicationGraphqlBodyIsTheQuery()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql/") { Content = new StringContent("{ __typename }", Encoding.UTF8, "application/graphql") };
+
+        var response = await _app.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("""{"data":{"__typename":"Query"}}""", response.Body);
+    }
+
+    [Fact]
+    public async Task GetServesQueries()
+    {
+        var response = await _app.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/graphql/?query=%7B__typename%7D"));
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("""{"data":{"__typename":"Query"}}""", response.Body);
+    }
+
+    [Fact]
+    public async Task MutationOverGetIs405()
+    {
+        var query = Uri.EscapeDataString("""mutation { verifyToken(token: "x") { payload } }""");
+
+        var response = await _app.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/graphql/?query={query}"));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.Status);
+        Assert.Equal("Can only perform a mutation operation from a POST request.", response.FirstErrorMessage);
+    }
+
+    [Fact]
+    public async Task BodiesOverTheLimitGet413()
+    {
+        var padding = new string(' ', 70 * 1024);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql/")
+        {
+            Content = new StringContent($$"""{"query":"{ __typename }{{padding}}"}""", Encoding.UTF8, "application/json"),
+        };
+
+        var response = await _app.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.Status);
+        Assert.Equal("BAD_REQUEST", response.FirstErrorCode);
+    }
+
+    [Fact]
+    public async Task DeepQueriesAreRefused()
+    {
+        var deep = "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } } } }";
+
+        var response = await _app.Client.PostAsync(deep);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("BAD_REQUEST", response.FirstErrorCode);
+    }
+
+    [Fact]
+    public async Task AliasingManyLoginsIntoOneRequestIsRefusedBeforeAnyHash()
+    {
+        var aliases = string.Join(' ', Enumerable.Range(0, 50).Select(i => $$"""a{{i}}: login(email: "a@b.co", password: "x") { token }"""));
+
+        var response = await _app.Client.PostAsync($"mutation {{ {aliases} }}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("BAD_REQUEST", response.FirstErrorCode);
+    }
+
+    [Fact]
+    public async Task GraphiQLIntrospectionStillFitsTheLimits()
+    {
+        const string Introspection = "query IntrospectionQuery { __schema { queryType { name } mutationType { name } types { ...FullType } directives { name locations args { ...InputValue } } } } fragment FullType on __Type { kind name description fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason } inputFields { ...InputValue } interfaces { ...TypeRef } enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason } possibleTypes { ...TypeRef } } fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue } fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }";
+
+        var response = await _app.Client.PostAsync(Introspection);
+
+        Assert.True(response.Status == HttpStatusCode.OK, response.Body);
+        Assert.Null(response.Errors);
+        Assert.Equal("Mutation", response.Json!["data"]!["__schema"]!["mutationType"]!["name"]!.GetValue<string>());
+    }
+}

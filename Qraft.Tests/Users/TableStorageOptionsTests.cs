@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Qraft.Users;
+
+namespace Qraft.Tests.Users;
+
+public sealed class TableStorageOptionsTests
+{
+    private const string Account = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;";
+
+    [Theory]
+    [InlineData(null, null, TableStorageOptions.DevelopmentConnectionString)]
+    [InlineData(null, Account + "fallback=1", Account + "fallback=1")]
+    [InlineData(Account, Account + "fallback=1", Account)]
+    [InlineData(" ", Account, Account)]
+    public void ConnectionStringComesFromTableStorageThenAzureWebJobsStorage(string? tableStorage, string? webJobsStorage, string expected)
+    {
+        using var host = BuildHost(new()
+        {
+            [TableStorageOptions.ConnectionSetting] = tableStorage,
+            [TableStorageOptions.FallbackConnectionSetting] = webJobsStorage,
+        });
+
+        Assert.Equal(expected, host.Services.GetRequiredService<IOptions<TableStorageOptions>>().Value.ConnectionString);
+    }
+
+    [Theory]
+    [InlineData(TableStorageOptions.ConnectionSetting, "not a connection string")]
+    [InlineData("Qraft:Storage:TablePrefix", "1starts-with-a-digit")]
+    [InlineData("Qraft:Throttle:MaxFailuresPerAccount", "0")]
+    [InlineData("Jwt:RefreshTokenLifetime", "-1.00:00:00")]
+    public async Task InvalidSettingsFailStartupNamingTheSetting(string key, string value)
+    {
+        using var host = BuildHost(new() { [key] = value });
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        var settingName = key.Split(':')[^1];
+        Assert.Contains(settingName, failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(value, failure.Message, StringComparison.Ordinal);
+    }
+
+    private static IHost BuildHost(Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddQraftStorage();
+        return builder.Build();
+    }
+}
