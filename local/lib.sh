@@ -123,6 +123,11 @@ leftover_pids() {
   done
 }
 
+# Creates (or empties) a file readable by its owner only, before secrets go in.
+private_file() {
+  install -m 600 /dev/null "$1"
+}
+
 # Escapes a plain path (see load_settings) for use in a regular expression.
 regex_escape() {
   local escaped="${1//./\\.}"

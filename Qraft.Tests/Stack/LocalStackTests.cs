@@ -290,6 +290,34 @@ public sealed partial class LocalStackTests(LocalStackFixture stack)
         await stack.WaitUntilAllUpAsync();
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task StackEnvNamesEveryEndpointAndIsReadableByTheOwnerOnly()
+    {
+        await stack.WaitUntilAllUpAsync();
+        var path = Path.Combine(stack.StateDir, "stack.env");
+        string[] keys =
+        [
+            "QRAFT_URL", "QRAFT_HTTP_URL", "QRAFT_CA_FILE", "QRAFT_STATS_USER", "QRAFT_STATS_PASSWORD",
+            "QRAFT_PROMETHEUS_URL", "QRAFT_APP_URLS", "QRAFT_LOG_DIR", "QRAFT_AZURITE_CONNECTION",
+            "QRAFT_HAPROXY_EXPORTER_URL", "QRAFT_NODE_EXPORTER_URL", "QRAFT_PROCESS_EXPORTER_URL", "QRAFT_SUPERVISOR_CONF",
+        ];
+
+        var env = EnvFile.Read(path);
+        using var direct = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var served = new List<string>();
+        foreach (var url in env["QRAFT_APP_URLS"].Split(','))
+        {
+            using var response = await direct.GetAsync(new Uri(new Uri(url), "/health"));
+            served.Add(response.Headers.GetValues("X-Served-By").Single());
+        }
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.All(keys, k => Assert.False(string.IsNullOrEmpty(env.GetValueOrDefault(k)), k));
+        Assert.Equal(stack.Instances, served);
+        Assert.Contains($"TableEndpoint=http://127.0.0.1:", env["QRAFT_AZURITE_CONNECTION"], StringComparison.Ordinal);
+    }
+
     private static string NewEmail() => $"e2e-{Guid.NewGuid():N}@example.com";
 
     private Task<CommandResult> SClientAsync(params string[] options) =>
