@@ -97,29 +97,48 @@ internal static class Command
     }
 }
 
-/// <summary>Loopback ports that were free a moment ago.</summary>
+/// <summary>
+/// Loopback ports that were free a moment ago, drawn below the kernel's
+/// ephemeral range (32768+) so that outgoing connections do not take them
+/// before the stack binds them.
+/// </summary>
 internal static class FreePorts
 {
+    private const int Low = 20_000;
+    private const int High = 32_000;
+
     public static int[] Take(int count)
     {
-        var listeners = new List<TcpListener>();
-        try
+        var ports = new List<int>();
+        for (var attempt = 0; ports.Count < count; attempt++)
         {
-            for (var i = 0; i < count; i++)
+            if (attempt > 1000)
             {
-                var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                listeners.Add(listener);
+                throw new InvalidOperationException($"no {count} free ports in {Low}-{High}");
             }
 
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            foreach (var listener in listeners)
+            var port = Random.Shared.Next(Low, High);
+            if (!ports.Contains(port) && IsFree(port))
             {
-                listener.Stop();
+                ports.Add(port);
             }
+        }
+
+        return [.. ports];
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 }
