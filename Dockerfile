@@ -1,0 +1,21 @@
+# Image qraft_users:latest: the Qraft function app on the Azure Functions
+# host (isolated worker, .NET 10). Build: docker build -t qraft_users:latest ./
+# The host listens on port 80 and serves /graphql/, /health, /health/ready
+# and /metrics (host.json sets routePrefix to "").
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY . .
+RUN dotnet publish Qraft.Functions/Qraft.Functions.csproj -c Release -o /home/site/wwwroot \
+    --nologo
+
+FROM mcr.microsoft.com/azure-functions/dotnet-isolated:4-dotnet-isolated10.0
+# Runs as root, as the base image does: running the Functions host as a
+# non-root user (USER $APP_UID) fails at run time (Azure/azure-functions-host
+# #10164) and port 80 would need a capability. The container is reachable
+# only through HAProxy on compose's internal network.
+ENV AzureWebJobsScriptRoot=/home/site/wwwroot \
+    FUNCTIONS_WORKER_RUNTIME=dotnet-isolated \
+    AzureFunctionsJobHost__Logging__Console__IsEnabled=true
+COPY --from=build ["/home/site/wwwroot", "/home/site/wwwroot"]
+EXPOSE 80

@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Qraft.Tests.Stack;
+
+/// <summary>Paths of the repository the tests run from.</summary>
+internal static class RepoPaths
+{
+    /// <summary>The directory holding Qraft.sln, found from the test binaries upwards.</summary>
+    public static string Root { get; } = FindRoot();
+
+    public static string Of(params string[] parts) => Path.Combine([Root, .. parts]);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Qraft.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"Qraft.sln not found above {AppContext.BaseDirectory}");
+    }
+}
+
+/// <summary>What a finished external command did.</summary>
+public sealed record CommandResult(int ExitCode, string StdOut, string StdErr)
+{
+    public string Output => StdOut + StdErr;
+
+    public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{StdOut}\n--- stderr ---\n{StdErr}";
+}
+
+/// <summary>Runs external commands with a deadline; a command that overruns is killed by PID (with its children).</summary>
+internal static class Command
+{
+    public static async Task<CommandResult> RunAsync(
+        string fileName,
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string>? environment = null,
+        string? workingDirectory = null,
+        TimeSpan? timeout = null)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? RepoPaths.Root,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = new Process { StartInfo = start };
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (stderr) { stderr.AppendLine(e.Data); } } };
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new TimeoutException(
+                $"{fileName} {string.Join(' ', arguments)} did not finish in {timeout}; killed pid {process.Id}\n{stdout}\n{stderr}");
+        }
+
+        process.WaitForExit(); // drains the asynchronous output readers
+        lock (stdout)
+        {
+            lock (stderr)
+            {
+                return new CommandResult(process.ExitCode, stdout.ToString(), stderr.ToString());
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Loopback ports that were free a moment ago, drawn below the kernel's
+/// ephemeral range (32768+) so that outgoing connections do not take them
+/// before the stack binds them.
+/// </summary>
+internal static class FreePorts
+{
+    private const int Low = 20_000;
+    private const int High = 32_000;
+
+    public static int[] Take(int count)
+    {
+        var ports = new List<int>();
+        for (var attempt = 0; ports.Count < count; attempt++)
+        {
+            if (attempt > 1000)
+            {
+                throw new InvalidOperationException($"no {count} free ports in {Low}-{High}");
+            }
+
+            var port = Random.Shared.Next(Low, High);
+            if (!ports.Contains(port) && IsFree(port))
+            {
+                ports.Add(port);
+            }
+        }
+
+        return [.. ports];
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>A directory under the system temp dir, deleted on dispose.</summary>
+internal sealed class TempDir : IDisposable
+{
+    public TempDir(string prefix = "qraft-")
+    {
+        // Short: the local stack puts a unix socket in it.
+        Path = Directory.CreateTempSubdirectory(prefix).FullName;
+    }
+
+    public string Path { get; }
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A process that outlived its test may still write here; the OS cleans temp.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
+
+/// <summary>Reads KEY=value files (stack.env, haproxy.env): one optional pair of single quotes is stripped.</summary>
+internal static class EnvFile
+{
+    public static Dictionary<string, string> Read(string path)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var raw in System.IO.File.ReadAllLines(path))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            var eq = line.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                continue;
+            }
+
+            var value = line[(eq + 1)..];
+            if (value.Length >= 2 && value[0] == '\'' && value[^1] == '\'')
+            {
+                value = value[1..^1];
+            }
+
+            values[line[..eq]] = value;
+        }
+
+        return values;
+    }
+}

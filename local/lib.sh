@@ -1,0 +1,151 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # the STACK_* settings are used by the scripts sourcing this
+#
+# Shared settings and helpers of the local stack (local/up, local/down,
+# local/render). Sourced, never run. Reads the settings of SPEC §8:
+#
+#   QRAFT_STATE_DIR       local/.state   everything generated: configs, secrets, data, logs
+#   QRAFT_CERT_DIR        certs/out      CA + server certificate (certs/make-certs)
+#   QRAFT_HTTPS_PORT      8443           HAProxy HTTPS frontend (127.0.0.1)
+#   QRAFT_HTTP_PORT       8080           HAProxy HTTP frontend, redirects to HTTPS
+#   QRAFT_APP_PORTS       7071,7072,7073 the three replicas app1, app2, app3
+#   QRAFT_AZURITE_PORT    10002          Azurite table service
+#   QRAFT_PROMETHEUS_PORT 9090           Prometheus
+#   QRAFT_EXPORTER_PORTS  9100,9256,8405 node-exporter, process-exporter, HAProxy's exporter
+#   QRAFT_UP_TIMEOUT      120            seconds local/up waits for the stack to answer
+#   QRAFT_SKIP_BUILD      unset          1: reuse <state>/app if it exists instead of publishing
+
+err() {
+  echo "[$(date +'%Y-%m-%dT%H:%M:%S%z')] ${0##*/}: $*" >&2
+}
+
+die() {
+  err "$@"
+  exit 1
+}
+
+# Loads and validates the settings; sets the STACK_* variables used by the scripts.
+load_settings() {
+  STACK_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+  local state="${QRAFT_STATE_DIR:-${STACK_REPO}/local/.state}"
+  mkdir -p "${state}"
+  STACK_STATE="$(cd "${state}" && pwd)"
+  # The path lands in supervisord's config (where % is special), in shell-quoted
+  # lines and in regular expressions: keep it plain.
+  if [[ ! "${STACK_STATE}" =~ ^[A-Za-z0-9_./+-]+$ ]]; then
+    die "QRAFT_STATE_DIR must be a plain path (letters, digits, _ . / + -): ${STACK_STATE}"
+  fi
+  if (( ${#STACK_STATE} > 80 )); then
+    die "QRAFT_STATE_DIR is too long for a unix socket path (max 80 chars): ${STACK_STATE}"
+  fi
+
+  local certs="${QRAFT_CERT_DIR:-${STACK_REPO}/certs/out}"
+  mkdir -p "${certs}"
+  STACK_CERTS="$(cd "${certs}" && pwd)"
+
+  STACK_HTTPS_PORT="${QRAFT_HTTPS_PORT:-8443}"
+  STACK_HTTP_PORT="${QRAFT_HTTP_PORT:-8080}"
+  STACK_AZURITE_PORT="${QRAFT_AZURITE_PORT:-10002}"
+  STACK_PROMETHEUS_PORT="${QRAFT_PROMETHEUS_PORT:-9090}"
+  IFS=, read -r -a STACK_APP_PORTS <<<"${QRAFT_APP_PORTS:-7071,7072,7073}"
+  local exporters
+  IFS=, read -r -a exporters <<<"${QRAFT_EXPORTER_PORTS:-9100,9256,8405}"
+  if (( ${#STACK_APP_PORTS[@]} != 3 )); then
+    die "QRAFT_APP_PORTS must list exactly three ports, got '${QRAFT_APP_PORTS:-}'"
+  fi
+  if (( ${#exporters[@]} != 3 )); then
+    die "QRAFT_EXPORTER_PORTS must list node,process,haproxy-exporter ports, got '${QRAFT_EXPORTER_PORTS:-}'"
+  fi
+  STACK_NODE_EXPORTER_PORT="${exporters[0]}"
+  STACK_PROCESS_EXPORTER_PORT="${exporters[1]}"
+  STACK_HAPROXY_EXPORTER_PORT="${exporters[2]}"
+
+  STACK_ALL_PORTS=("${STACK_HTTPS_PORT}" "${STACK_HTTP_PORT}" "${STACK_APP_PORTS[@]}"
+    "${STACK_AZURITE_PORT}" "${STACK_PROMETHEUS_PORT}" "${exporters[@]}")
+  local port
+  for port in "${STACK_ALL_PORTS[@]}"; do
+    if [[ ! "${port}" =~ ^[0-9]+$ ]] || (( port < 1 || port > 65535 )); then
+      die "not a TCP port: '${port}'"
+    fi
+  done
+  if [[ "$(printf '%s\n' "${STACK_ALL_PORTS[@]}" | sort | uniq -d)" != "" ]]; then
+    die "the stack's ports must all differ: ${STACK_ALL_PORTS[*]}"
+  fi
+
+  STACK_INSTANCES=(app1 app2 app3)
+  STACK_UP_TIMEOUT="${QRAFT_UP_TIMEOUT:-120}"
+
+  STACK_APP_DIR="${STACK_STATE}/app"
+  STACK_LOG_DIR="${STACK_STATE}/logs"
+  STACK_SECRETS="${STACK_STATE}/secrets.env"
+  STACK_SUPERVISOR_CONF="${STACK_STATE}/supervisord.conf"
+  STACK_SUPERVISOR_PID="${STACK_STATE}/supervisord.pid"
+  STACK_SUPERVISOR_SOCK="${STACK_STATE}/supervisor.sock"
+  STACK_STACK_ENV="${STACK_STATE}/stack.env"
+  STACK_CA_FILE="${STACK_CERTS}/ca.crt"
+  STACK_TLS_PEM="${STACK_CERTS}/haproxy.pem"
+  # Azurite's well-known development account (public, documented by Azure).
+  STACK_AZURITE_CONNECTION="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:${STACK_AZURITE_PORT}/devstoreaccount1;"
+}
+
+# Prints the PID of this stack's supervisord if it is alive.
+supervisord_pid() {
+  local pid
+  [[ -s "${STACK_SUPERVISOR_PID}" ]] || return 1
+  pid="$(<"${STACK_SUPERVISOR_PID}")"
+  [[ "${pid}" =~ ^[0-9]+$ ]] || return 1
+  kill -0 "${pid}" 2>/dev/null || return 1
+  [[ "$(tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null)" == *"${STACK_SUPERVISOR_CONF}"* ]] || return 1
+  echo "${pid}"
+}
+
+stack_ctl() {
+  supervisorctl -c "${STACK_SUPERVISOR_CONF}" "$@"
+}
+
+# PIDs of processes started for this stack that outlived their supervisor:
+# a known program whose command line names the state directory.
+leftover_pids() {
+  local dir pid comm cmdline
+  for dir in /proc/[0-9]*; do
+    pid="${dir#/proc/}"
+    [[ "${pid}" != "$$" ]] || continue
+    comm="$(cat "${dir}/comm" 2>/dev/null)" || continue
+    case "${comm}" in
+      dotnet|node|haproxy|prometheus|prometheus-node|prometheus-proc|supervisord) ;;
+      *) continue ;;
+    esac
+    cmdline="$(tr '\0' ' ' <"${dir}/cmdline" 2>/dev/null)" || continue
+    if [[ "${cmdline}" == *"${STACK_STATE}/"* ]]; then
+      echo "${pid}"
+    fi
+  done
+}
+
+# Creates (or empties) a file readable by its owner only, before secrets go in.
+private_file() {
+  install -m 600 /dev/null "$1"
+}
+
+# Escapes a plain path (see load_settings) for use in a regular expression.
+regex_escape() {
+  local escaped="${1//./\\.}"
+  echo "${escaped//+/\\+}"
+}
+
+# render_template SRC DST NAME...: copies SRC to DST replacing each ${NAME}
+# with the value of the shell variable NAME; fails if a ${QRAFT_...} is left.
+render_template() {
+  local src="$1" dst="$2" content name
+  shift 2
+  content="$(<"${src}")"
+  shopt -u patsub_replacement 2>/dev/null || true
+  for name in "$@"; do
+    content="${content//"\${${name}}"/"${!name}"}"
+  done
+  if [[ "${content}" =~ \$\{QRAFT_[A-Z0-9_]*\} ]]; then
+    die "${src}: no value for ${BASH_REMATCH[0]}"
+  fi
+  printf '%s\n' "${content}" >"${dst}"
+}
