@@ -19,7 +19,7 @@
 //   QRAFT_TIMEOUT_MS           per-step timeout (default 30000)
 // Exit code 0 on success; otherwise 1 with the reason on stderr.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { X509Certificate, createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -45,7 +45,9 @@ async function spkiPinFor(url, caFile) {
     const socket = connect({ host: url.hostname, port: Number(url.port || 443), servername: url.hostname, ca }, () => {
       const certificate = socket.getPeerCertificate();
       socket.end();
-      resolvePin(createHash('sha256').update(certificate.pubkey).digest('base64'));
+      // Chromium pins the SHA-256 of the DER SubjectPublicKeyInfo, not of the bare key Node reports as `pubkey`.
+      const spki = new X509Certificate(certificate.raw).publicKey.export({ type: 'spki', format: 'der' });
+      resolvePin(createHash('sha256').update(spki).digest('base64'));
     });
     socket.on('error', (error) => reject(new CheckFailed(`TLS check of ${url.host} against ${caFile} failed: ${error.message}`)));
   });

@@ -5,6 +5,8 @@ public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
+    public static string Of(params string[] parts) => Path.Combine([Root, .. parts]);
+
     /// <summary>The function app's build output for the configuration the tests were built with (Debug or Release).</summary>
     public static string AppOutput { get; } = Path.Combine(
         Root, "Qraft.Functions", "bin", new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name, "net10.0");

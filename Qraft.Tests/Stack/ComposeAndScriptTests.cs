@@ -2,6 +2,8 @@ using System.Runtime.Versioning;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 
+using Qraft.Tests.Infrastructure;
+
 namespace Qraft.Tests.Stack;
 
 /// <summary>docker-compose.yml as Debian's docker-compose reads it (no Docker engine needed).</summary>

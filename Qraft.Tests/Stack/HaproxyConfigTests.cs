@@ -1,3 +1,5 @@
+using Qraft.Tests.Infrastructure;
+
 namespace Qraft.Tests.Stack;
 
 /// <summary>haproxy/haproxy.cfg checked by Debian's HAProxy 2.6 (`haproxy -c`) with each stack's environment.</summary>

@@ -1,5 +1,7 @@
 using System.Runtime.Versioning;
 
+using Qraft.Tests.Infrastructure;
+
 namespace Qraft.Tests.Stack;
 
 /// <summary>local/render: the generated configuration of the local stack, without starting it.</summary>

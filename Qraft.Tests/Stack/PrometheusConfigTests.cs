@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 
+using Qraft.Tests.Infrastructure;
+
 namespace Qraft.Tests.Stack;
 
 /// <summary>prometheus/: scrape configs, alert rules and their unit tests, checked by Debian's promtool.</summary>

@@ -1,3 +1,5 @@
+using Qraft.Tests.Infrastructure;
+
 namespace Qraft.Tests.Stack;
 
 /// <summary>

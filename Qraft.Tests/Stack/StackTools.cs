@@ -3,29 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
+using Qraft.Tests.Infrastructure;
+
 namespace Qraft.Tests.Stack;
-
-/// <summary>Paths of the repository the tests run from.</summary>
-internal static class RepoPaths
-{
-    /// <summary>The directory holding Qraft.sln, found from the test binaries upwards.</summary>
-    public static string Root { get; } = FindRoot();
-
-    public static string Of(params string[] parts) => Path.Combine([Root, .. parts]);
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Qraft.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"Qraft.sln not found above {AppContext.BaseDirectory}");
-    }
-}
 
 /// <summary>What a finished external command did.</summary>
 public sealed record CommandResult(int ExitCode, string StdOut, string StdErr)
