@@ -1,6 +1,6 @@
 // Qraft on Azure: the unchanged function app on Flex Consumption, users in Table Storage, Application Insights over
 // a Log Analytics workspace, the JWT signing key in Key Vault. Every connection uses the app's managed identity;
-// no storage key exists anywhere. Deploy: docs/azure.md.
+// no storage key exists anywhere. Deploy: README.md, "Deploy to Azure".
 targetScope = 'resourceGroup'
 
 @description('Prefix for every resource name: lowercase letters and digits, starting with a letter.')
@@ -128,7 +128,7 @@ module functionApp 'modules/functionapp.bicep' = {
   }
 }
 
-// The identity exists only once the app does, so its roles come after it; docs/azure.md says why the app is
+// The identity exists only once the app does, so its roles come after it; the README ("Deploy to Azure") says why the app is
 // restarted once the assignments have propagated.
 module roleAssignments 'modules/roleassignments.bicep' = {
   name: 'roleassignments'

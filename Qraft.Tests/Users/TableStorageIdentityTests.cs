@@ -8,7 +8,7 @@ using Qraft.Users;
 namespace Qraft.Tests.Users;
 
 /// <summary>
-/// The managed-identity path (SPEC §4, docs/azure.md): <c>TableStorage</c> holds an endpoint URI and the app signs in
+/// The managed-identity path (SPEC §4, README "Deploy to Azure"): <c>TableStorage</c> holds an endpoint URI and the app signs in
 /// with a token credential, against Azurite over HTTPS with its OAuth check on. In Azure the credential is
 /// DefaultAzureCredential; offline, a fake one issues tokens Azurite accepts.
 /// </summary>
