@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Qraft.Tests.Infrastructure;
 
 namespace Qraft.Tests.GraphQL;
@@ -107,6 +109,55 @@ public sealed partial class OriginalApiTests(AzuriteFixture azurite) : IAsyncLif
 
         Assert.Null(response.Errors);
         Assert.NotNull(response.Data("login")!["token"]);
+    }
+
+    [Fact]
+    public async Task AnExpiredHeaderTokenDoesNotBlockAFreshLoginButMeSaysItExpired()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await QraftTestApp.StartAsync(
+            QraftTestApp.SharedSettings(azurite.ConnectionString), services: s => s.AddSingleton<TimeProvider>(time));
+        var (email, password) = await app.Client.SignUpAsync();
+        var token = await app.Client.LoginAsync(email, password);
+        time.Advance(TimeSpan.FromMinutes(6));
+
+        var me = await app.Client.PostAsync("{ me { email } }", authorization: $"JWT {token}");
+        var login = await app.Client.PostAsync(GraphQLClient.Login, new { email, password }, authorization: $"JWT {token}");
+
+        Assert.Equal("TOKEN_EXPIRED", me.FirstErrorCode);
+        Assert.Equal("Signature has expired", me.FirstErrorMessage);
+        Assert.Null(login.Errors);
+        Assert.NotEqual(token, login.Data("login")!["token"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task StaffListUsersPageByPageWithHashesHiddenExceptTheirOwn()
+    {
+        var staff = GraphQLClient.UniqueEmail("staff.example");
+        var settings = QraftTestApp.SharedSettings(azurite.ConnectionString);
+        settings["Qraft:StaffEmails:0"] = staff.ToUpperInvariant();
+        await using var app = await QraftTestApp.StartAsync(settings);
+        await app.Client.SignUpAsync(staff);
+        var others = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            others.Add((await app.Client.SignUpAsync()).Email);
+        }
+
+        var token = await app.Client.LoginAsync(staff, "correct horse battery");
+        const string Users = "query($first:Int,$after:String){ users(first:$first, after:$after) { email password } }";
+        var firstPage = (await app.Client.PostAsync(Users, new { first = 2 }, $"JWT {token}")).Data("users")!.AsArray();
+        var after = firstPage[^1]!["email"]!.GetValue<string>();
+        var secondPage = (await app.Client.PostAsync(Users, new { first = 10, after }, $"JWT {token}")).Data("users")!.AsArray();
+
+        var listed = firstPage.Concat(secondPage).Select(u => u!["email"]!.GetValue<string>()).ToList();
+        Assert.Equal(2, firstPage.Count);
+        Assert.Equal(others.Append(staff).Order(StringComparer.Ordinal), listed);
+        foreach (var user in firstPage.Concat(secondPage))
+        {
+            var isStaff = user!["email"]!.GetValue<string>() == staff;
+            Assert.Equal(isStaff, user["password"] is not null);
+        }
     }
 
     [Fact]
