@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Qraft.Hosting;
@@ -21,7 +22,7 @@ public static class ObservabilityServiceCollectionExtensions
             .BindConfiguration("Logging:File")
             .Validate(o => o.FileSizeLimitBytes > 0 && o.RetainedFileCountLimit > 0, "Logging:File limits must be positive.")
             .ValidateOnStart();
-        builder.Services.AddSingleton<QraftMetrics>();
+        builder.Services.TryAddSingleton<QraftMetrics>();
 
         // Serilog's static Log.Logger stays untouched: each host owns its logger, so in-process replicas in tests stay apart.
         builder.Services.AddSerilog(

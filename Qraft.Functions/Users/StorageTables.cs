@@ -1,20 +1,24 @@
+using System.Diagnostics;
 using Azure;
 using Azure.Core;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using Qraft.Observability;
 
 namespace Qraft.Users;
 
 /// <summary>The app's tables, all on one <see cref="TableServiceClient"/> (one connection pool per replica).</summary>
 internal sealed class StorageTables
 {
-    public StorageTables(IOptions<TableStorageOptions> options)
+    public StorageTables(IOptions<TableStorageOptions> options, QraftMetrics metrics)
     {
         var settings = options.Value;
         var service = new TableServiceClient(settings.ConnectionString, CreateClientOptions());
-        Users = new StorageTable(service.GetTableClient(settings.TablePrefix + "users"), settings.OperationTimeout);
-        RefreshTokens = new StorageTable(service.GetTableClient(settings.TablePrefix + "refreshtokens"), settings.OperationTimeout);
-        LoginThrottle = new StorageTable(service.GetTableClient(settings.TablePrefix + "loginthrottle"), settings.OperationTimeout);
+        StorageTable Table(string name) =>
+            new(service.GetTableClient(settings.TablePrefix + name), name, settings.OperationTimeout, metrics);
+        Users = Table("users");
+        RefreshTokens = Table("refreshtokens");
+        LoginThrottle = Table("loginthrottle");
     }
 
     public StorageTable Users { get; }
@@ -41,35 +45,49 @@ internal sealed class StorageTables
 
 /// <summary>
 /// One table, created on first use, whose calls are bounded in time. This is the one place that decides which
-/// failures mean "storage unavailable": every store goes through <see cref="RunAsync{T}"/>.
+/// failures mean "storage unavailable", and the one place that measures storage: every store goes through
+/// <see cref="RunAsync{T}"/>.
 /// </summary>
-internal sealed class StorageTable(TableClient client, TimeSpan operationTimeout)
+/// <param name="name">The table's name without the deployment prefix: the first half of the metrics' operation label.</param>
+internal sealed class StorageTable(TableClient client, string name, TimeSpan operationTimeout, QraftMetrics metrics)
 {
     private readonly Lock _creationLock = new();
     private Task? _creation;
 
-    public async Task<T> RunAsync<T>(Func<TableClient, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    /// <param name="operation">
+    /// A constant verb naming the store method ("get", "insert", ...); with the table name it labels the storage metrics,
+    /// so it must never carry data.
+    /// </param>
+    public async Task<T> RunAsync<T>(string operation, Func<TableClient, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
+        var label = $"{name}.{operation}";
+        var started = Stopwatch.GetTimestamp();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(operationTimeout);
         try
         {
             await EnsureCreatedAsync(deadline.Token);
-            return await operation(client, deadline.Token);
+            return await call(client, deadline.Token);
         }
         catch (Exception exception) when (IsOutage(exception))
         {
             // The caller's own cancellation is not an outage and must stay an OperationCanceledException.
             cancellationToken.ThrowIfCancellationRequested();
+            metrics.StorageErrors.WithLabels(label).Inc();
             throw new StorageUnavailableException($"Table '{client.Name}' did not answer in time.", exception);
+        }
+        finally
+        {
+            metrics.StorageCalls.WithLabels(label).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
 
-    public Task RunAsync(Func<TableClient, CancellationToken, Task> operation, CancellationToken cancellationToken) =>
+    public Task RunAsync(string operation, Func<TableClient, CancellationToken, Task> call, CancellationToken cancellationToken) =>
         RunAsync(
+            operation,
             async (table, token) =>
             {
-                await operation(table, token);
+                await call(table, token);
                 return true;
             },
             cancellationToken);
