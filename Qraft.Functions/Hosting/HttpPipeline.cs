@@ -25,7 +25,10 @@ internal sealed partial class HttpPipeline(IOptions<ReplicaOptions> options, IRe
         var requestId = RequestId(context);
         context.Response.Headers["X-Served-By"] = _instance;
         context.Response.Headers["X-Request-Id"] = requestId;
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["requestId"] = requestId });
+
+        // ASP.NET Core's own scope carries a different "RequestId" (connection:sequence); shadowing it with the same
+        // value means a log line never holds two request ids that disagree.
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["requestId"] = requestId, ["RequestId"] = requestId });
         try
         {
             await next();

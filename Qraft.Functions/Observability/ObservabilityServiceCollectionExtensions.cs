@@ -12,14 +12,11 @@ using Serilog.Configuration;
 using Serilog.Events;
 using Serilog.Extensions.Logging;
 using Serilog.Formatting.Compact;
-using Serilog.Formatting.Display;
 
 namespace Qraft.Observability;
 
 public static class ObservabilityServiceCollectionExtensions
 {
-    private const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
-
     /// <summary>
     /// Logs to the console (unless the Functions host already prints the worker's logs) and to a size-rolling
     /// JSON-lines file per replica, with secrets redacted on every path; metrics in a registry of this app's own;
@@ -90,7 +87,7 @@ public static class ObservabilityServiceCollectionExtensions
             sinks.Providers(providers);
             if (writeToConsole)
             {
-                sinks.Console(new MessageTemplateTextFormatter(ConsoleTemplate, CultureInfo.InvariantCulture));
+                sinks.Console(formatProvider: CultureInfo.InvariantCulture);
             }
         });
         return configuration.WriteTo.Sink(destinations).CreateLogger();

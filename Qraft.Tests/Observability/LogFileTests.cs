@@ -39,7 +39,9 @@ public sealed class LogFileTests(AzuriteFixture azurite)
         Assert.Equal(expected.Length, lines.Count);
         foreach (var ((response, type, operation, outcome, status), line) in expected.Zip(lines))
         {
-            Assert.Equal(response.Headers.GetValues("X-Request-Id").Single(), line["requestId"]?.GetValue<string>());
+            var requestId = response.Headers.GetValues("X-Request-Id").Single();
+            Assert.Equal(requestId, line["requestId"]?.GetValue<string>());
+            Assert.Equal(requestId, line["RequestId"]?.GetValue<string>());
             Assert.Equal(type, line["OperationType"]?.GetValue<string>());
             Assert.Equal(operation, line["Operation"]?.GetValue<string>());
             Assert.Equal(outcome, line["Outcome"]?.GetValue<string>());

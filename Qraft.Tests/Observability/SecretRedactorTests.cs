@@ -105,6 +105,7 @@ public sealed class SecretRedactorTests
         var json = JsonDocument.Parse(line).RootElement;
         Assert.Equal("Token was [redacted] for {Email}", json.GetProperty("@mt").GetString());
         Assert.Equal("u@example.com", json.GetProperty("Email").GetString());
+        Assert.False(json.TryGetProperty("@tr", out _), "the rewritten event invented a trace id");
     }
 
     [Fact]
