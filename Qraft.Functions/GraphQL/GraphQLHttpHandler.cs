@@ -44,7 +44,7 @@ public sealed partial class GraphQLHttpHandler(
         var (parsed, answer) = await ReadRequestAsync(request, cancellationToken);
         if (answer is not null)
         {
-            return Respond(answer, "invalid", started);
+            return Respond(answer, "invalid", "unknown", started);
         }
 
         var context = new GraphQLRequestContext(
@@ -70,10 +70,10 @@ public sealed partial class GraphQLHttpHandler(
             }
 
             var status = overGet ? StatusCodes.Status405MethodNotAllowed : StatusCodes.Status400BadRequest;
-            return Respond(new Answer(status, result), context.Operation, started);
+            return Respond(new Answer(status, result), context.Operation, context.OperationType, started);
         }
 
-        return Respond(new Answer(StatusCodes.Status200OK, result), context.Operation, started);
+        return Respond(new Answer(StatusCodes.Status200OK, result), context.Operation, context.OperationType, started);
     }
 
     private async Task<(GraphQLRequest? Request, Answer? Answer)> ReadRequestAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -195,20 +195,27 @@ public sealed partial class GraphQLHttpHandler(
         return request.HttpContext.Connection.RemoteIpAddress?.ToString();
     }
 
-    private GraphQLResponse Respond(Answer outcome, string operation, long started)
+    private GraphQLResponse Respond(Answer outcome, string operation, string operationType, long started)
     {
         var elapsed = Stopwatch.GetElapsedTime(started);
         var code = outcome.Result.Errors is { Count: > 0 } errors ? errors[0].Code ?? "INTERNAL" : "ok";
         metrics.GraphQLRequests.WithLabels(operation, code).Inc();
         metrics.GraphQLDuration.WithLabels(operation, code).Observe(elapsed.TotalSeconds);
-        LogOperation(logger, operation, code, outcome.Status, elapsed.TotalMilliseconds);
+        LogOperation(logger, operationType, operation, code, outcome.Status, elapsed.TotalMilliseconds);
         return new GraphQLResponse(outcome.Result, outcome.Status, serializer);
     }
 
     private static ExecutionResult ErrorResult(string message) => new() { Errors = [new BadRequestError(message)] };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "GraphQL {Operation} {Outcome} {Status} in {ElapsedMs:0.0} ms")]
-    private static partial void LogOperation(ILogger logger, string operation, string outcome, int status, double elapsedMs);
+    /// <summary>
+    /// The one line per operation that operators search by: instance and requestId come from the logger's enrichment and
+    /// the request's scope. The event name is fixed so tools can select these lines without parsing the message.
+    /// </summary>
+    [LoggerMessage(
+        EventName = "GraphQLOperation",
+        Level = LogLevel.Information,
+        Message = "GraphQL {OperationType} {Operation} {Outcome} {Status} in {ElapsedMs:0.0} ms")]
+    private static partial void LogOperation(ILogger logger, string operationType, string operation, string outcome, int status, double elapsedMs);
 
     private sealed record Answer(int Status, ExecutionResult Result)
     {

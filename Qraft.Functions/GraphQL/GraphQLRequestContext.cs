@@ -26,6 +26,9 @@ public sealed class GraphQLRequestContext : Dictionary<string, object?>
     /// <summary>Root fields of the executed operation, for metrics and the per-operation log line.</summary>
     public string Operation { get; set; } = "invalid";
 
+    /// <summary><c>query</c> or <c>mutation</c> once an operation executes; <c>unknown</c> for requests that never did.</summary>
+    public string OperationType { get; set; } = "unknown";
+
     /// <summary>
     /// <c>JWT &lt;token&gt;</c> as django-graphql-jwt reads it (prefix case-insensitive, exactly two parts), and
     /// <c>Bearer &lt;token&gt;</c> for clients that only know that scheme.

@@ -3,7 +3,7 @@ using GraphQLParser.AST;
 
 namespace Qraft.GraphQL;
 
-/// <summary>Names the executed operation by its root fields, a set bounded by the schema, for metrics and logs.</summary>
+/// <summary>Names the executed operation by its type and root fields, sets bounded by the schema, for metrics and logs.</summary>
 public sealed class OperationListener : DocumentExecutionListenerBase
 {
     public override Task BeforeExecutionAsync(IExecutionContext context)
@@ -15,6 +15,12 @@ public sealed class OperationListener : DocumentExecutionListenerBase
                 .Distinct()
                 .Order(StringComparer.Ordinal);
             request.Operation = string.Join(',', fields);
+            request.OperationType = context.Operation.Operation switch
+            {
+                OperationType.Query => "query",
+                OperationType.Mutation => "mutation",
+                _ => "subscription",
+            };
         }
 
         return Task.CompletedTask;

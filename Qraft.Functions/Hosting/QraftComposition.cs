@@ -9,10 +9,10 @@ namespace Qraft.Hosting;
 /// <summary>The single composition root both hosts share: one call per concern folder.</summary>
 public static class QraftComposition
 {
-    public static IHostApplicationBuilder AddQraft(this IHostApplicationBuilder builder, bool writeLogsToConsole)
+    public static IHostApplicationBuilder AddQraft(this IHostApplicationBuilder builder, QraftHostKind host)
     {
         builder.AddQraftHosting();
-        builder.AddQraftObservability(writeLogsToConsole);
+        builder.AddQraftObservability(host);
         builder.AddQraftStorage();
         builder.AddQraftSecurity();
         builder.AddQraftAccounts();

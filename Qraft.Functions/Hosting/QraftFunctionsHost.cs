@@ -13,8 +13,7 @@ public static class QraftFunctionsHost
         builder.UseWhen<HttpPipelineWorkerMiddleware>(context => context.FunctionDefinition.InputBindings.Values
             .Any(binding => binding.Type.Equals("httpTrigger", StringComparison.OrdinalIgnoreCase)));
 
-        // The host prints the worker's logs itself; a second console sink would double every line.
-        builder.AddQraft(writeLogsToConsole: false);
+        builder.AddQraft(QraftHostKind.Functions);
         return builder.Build();
     }
 }

@@ -39,7 +39,7 @@ public static class QraftSelfHost
 
         // IActionResult executors, which the Functions ASP.NET Core integration registers for the other host.
         builder.Services.AddMvcCore();
-        builder.AddQraft(writeLogsToConsole: true);
+        builder.AddQraft(QraftHostKind.SelfHost);
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -1,10 +1,16 @@
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Qraft.Hosting;
 using Serilog;
+using Serilog.Core;
+using Serilog.Configuration;
 using Serilog.Events;
+using Serilog.Extensions.Logging;
 using Serilog.Formatting.Compact;
 
 namespace Qraft.Observability;
@@ -12,47 +18,78 @@ namespace Qraft.Observability;
 public static class ObservabilityServiceCollectionExtensions
 {
     /// <summary>
-    /// Logs to the console (unless the Functions host already collects the worker's logs) and to a size-rolling
-    /// JSON-lines file per replica; metrics in a registry of this app's own.
+    /// Logs to the console (unless the Functions host already prints the worker's logs) and to a size-rolling
+    /// JSON-lines file per replica, with secrets redacted on every path; metrics in a registry of this app's own;
+    /// Application Insights when its connection string is set.
     /// </summary>
-    public static IHostApplicationBuilder AddQraftObservability(this IHostApplicationBuilder builder, bool writeToConsole)
+    public static IHostApplicationBuilder AddQraftObservability(this IHostApplicationBuilder builder, QraftHostKind host)
     {
         builder.Services.AddOptions<FileLogOptions>()
             .BindConfiguration("Logging:File")
             .Validate(o => o.FileSizeLimitBytes > 0 && o.RetainedFileCountLimit > 0, "Logging:File limits must be positive.")
             .ValidateOnStart();
-        builder.Services.AddSingleton<QraftMetrics>();
-
-        // Serilog's static Log.Logger stays untouched: each host owns its logger, so in-process replicas in tests stay apart.
-        builder.Services.AddSerilog(
-            (services, logger) =>
-            {
-                var instance = services.GetRequiredService<IOptions<ReplicaOptions>>().Value.Instance;
-                var file = services.GetRequiredService<IOptions<FileLogOptions>>().Value;
-                logger
-                    .MinimumLevel.Information()
-                    .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-                    .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-                    .MinimumLevel.Override("Azure", LogEventLevel.Warning)
-                    .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
-                    .ReadFrom.Configuration(services.GetRequiredService<IConfiguration>())
-                    .Enrich.FromLogContext()
-                    .Enrich.WithProperty("instance", instance)
-                    .Enrich.With<SecretRedactor>()
-                    .WriteTo.File(
-                        new CompactJsonFormatter(),
-                        string.IsNullOrWhiteSpace(file.Path) ? Path.Combine("logs", $"qraft_users-{instance}.log") : file.Path,
-                        fileSizeLimitBytes: file.FileSizeLimitBytes,
-                        rollOnFileSizeLimit: true,
-                        retainedFileCountLimit: file.RetainedFileCountLimit,
-                        flushToDiskInterval: TimeSpan.FromSeconds(1));
-                if (writeToConsole)
-                {
-                    logger.WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
-                }
-            },
-            preserveStaticLogger: true,
-            writeToProviders: true);
+        builder.Services.TryAddSingleton<QraftMetrics>();
+        builder.AddQraftLogging(writeToConsole: host == QraftHostKind.SelfHost);
+        builder.AddQraftApplicationInsights(host);
         return builder;
+    }
+
+    /// <summary>
+    /// Serilog as the logger factory, composed here rather than by <c>AddSerilog</c> so that one
+    /// <see cref="RedactingSink"/> stands in front of every destination, the Microsoft.Extensions.Logging providers
+    /// included (the Functions host's worker channel, Application Insights): <c>AddSerilog(writeToProviders: true)</c>
+    /// attaches those outside anything this method could wrap.
+    /// </summary>
+    private static void AddQraftLogging(this IHostApplicationBuilder builder, bool writeToConsole)
+    {
+        builder.Services.AddSingleton<LoggerProviderCollection>();
+
+        // Serilog's static Log.Logger stays untouched: each host owns its logger (disposed, and so flushed, with the
+        // container), so in-process replicas in tests stay apart.
+        builder.Services.AddSingleton(services => CreateLogger(services, writeToConsole));
+        builder.Services.AddSingleton<ILoggerFactory>(services =>
+        {
+            var factory = new SerilogLoggerFactory(
+                services.GetRequiredService<Logger>(), dispose: false, services.GetRequiredService<LoggerProviderCollection>());
+            foreach (var provider in services.GetServices<ILoggerProvider>())
+            {
+                factory.AddProvider(provider);
+            }
+
+            return factory;
+        });
+    }
+
+    private static Logger CreateLogger(IServiceProvider services, bool writeToConsole)
+    {
+        var instance = services.GetRequiredService<IOptions<ReplicaOptions>>().Value.Instance;
+        var file = services.GetRequiredService<IOptions<FileLogOptions>>().Value;
+        var providers = services.GetRequiredService<LoggerProviderCollection>();
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .MinimumLevel.Override("Azure", LogEventLevel.Warning)
+            .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
+            .ReadFrom.Configuration(services.GetRequiredService<IConfiguration>())
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("instance", instance)
+            .Enrich.With<SecretRedactor>();
+        var destinations = LoggerSinkConfiguration.Wrap(sink => new RedactingSink(sink), sinks =>
+        {
+            sinks.File(
+                new CompactJsonFormatter(),
+                string.IsNullOrWhiteSpace(file.Path) ? Path.Combine("logs", $"qraft_users-{instance}.log") : file.Path,
+                fileSizeLimitBytes: file.FileSizeLimitBytes,
+                rollOnFileSizeLimit: true,
+                retainedFileCountLimit: file.RetainedFileCountLimit,
+                flushToDiskInterval: TimeSpan.FromSeconds(1));
+            sinks.Providers(providers);
+            if (writeToConsole)
+            {
+                sinks.Console(formatProvider: CultureInfo.InvariantCulture);
+            }
+        });
+        return configuration.WriteTo.Sink(destinations).CreateLogger();
     }
 }

@@ -25,6 +25,7 @@ internal sealed partial class TableLoginThrottle(
 
     public Task<bool> IsThrottledAsync(string email, string? clientAddress, CancellationToken cancellationToken) =>
         tables.LoginThrottle.RunAsync(
+            "check",
             async (table, token) =>
             {
                 var settings = options.Value;
@@ -42,6 +43,7 @@ internal sealed partial class TableLoginThrottle(
 
     public Task RecordFailureAsync(string email, string? clientAddress, CancellationToken cancellationToken) =>
         tables.LoginThrottle.RunAsync(
+            "record_failure",
             (table, token) => clientAddress is null
                 ? CountFailureAsync(table, AccountKey(email), AccountRow, token)
                 : Task.WhenAll(
@@ -51,6 +53,7 @@ internal sealed partial class TableLoginThrottle(
 
     public Task RecordSuccessAsync(string email, CancellationToken cancellationToken) =>
         tables.LoginThrottle.RunAsync(
+            "reset",
             (table, token) => table.DeleteEntityAsync(AccountKey(email), AccountRow, ETag.All, token),
             cancellationToken);
 

@@ -24,6 +24,7 @@ internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshT
 
     public Task<IssuedRefreshToken> IssueAsync(string email, CancellationToken cancellationToken) =>
         tables.RefreshTokens.RunAsync(
+            "issue",
             async (table, token) =>
             {
                 var (issued, entity) = NewToken(email, Guid.NewGuid().ToString("N"));
@@ -34,6 +35,7 @@ internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshT
 
     public Task<RefreshResult> RotateAsync(string token, CancellationToken cancellationToken) =>
         tables.RefreshTokens.RunAsync(
+            "rotate",
             async (table, cancel) =>
             {
                 var found = await table.GetEntityIfExistsAsync<TokenEntity>(Hash(token), TokenRow, cancellationToken: cancel);
@@ -77,6 +79,7 @@ internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshT
 
     public Task<DateTimeOffset?> RevokeAsync(string token, CancellationToken cancellationToken) =>
         tables.RefreshTokens.RunAsync<DateTimeOffset?>(
+            "revoke",
             async (table, cancel) =>
             {
                 var found = await table.GetEntityIfExistsAsync<TokenEntity>(

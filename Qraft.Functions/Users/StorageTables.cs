@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using Qraft.Observability;
 
 namespace Qraft.Users;
 
@@ -11,7 +13,8 @@ internal sealed class StorageTables
 {
     /// <param name="credential">Used only when the setting is an endpoint URI; DefaultAzureCredential unless replaced.</param>
     /// <param name="transport">Not registered by the app (the SDK's default); tests supply one that trusts their CA.</param>
-    public StorageTables(IOptions<TableStorageOptions> options, TokenCredential credential, HttpPipelineTransport? transport = null)
+    public StorageTables(
+        IOptions<TableStorageOptions> options, TokenCredential credential, QraftMetrics metrics, HttpPipelineTransport? transport = null)
     {
         var settings = options.Value;
         var clientOptions = CreateClientOptions();
@@ -23,9 +26,11 @@ internal sealed class StorageTables
         var service = TableStorageOptions.TryGetTableEndpoint(settings.ConnectionString, out var endpoint)
             ? new TableServiceClient(endpoint, credential, clientOptions)
             : new TableServiceClient(settings.ConnectionString, clientOptions);
-        Users = new StorageTable(service.GetTableClient(settings.TablePrefix + "users"), settings.OperationTimeout);
-        RefreshTokens = new StorageTable(service.GetTableClient(settings.TablePrefix + "refreshtokens"), settings.OperationTimeout);
-        LoginThrottle = new StorageTable(service.GetTableClient(settings.TablePrefix + "loginthrottle"), settings.OperationTimeout);
+        StorageTable Table(string name) =>
+            new(service.GetTableClient(settings.TablePrefix + name), name, settings.OperationTimeout, metrics);
+        Users = Table("users");
+        RefreshTokens = Table("refreshtokens");
+        LoginThrottle = Table("loginthrottle");
     }
 
     public StorageTable Users { get; }
@@ -52,35 +57,49 @@ internal sealed class StorageTables
 
 /// <summary>
 /// One table, created on first use, whose calls are bounded in time. This is the one place that decides which
-/// failures mean "storage unavailable": every store goes through <see cref="RunAsync{T}"/>.
+/// failures mean "storage unavailable", and the one place that measures storage: every store goes through
+/// <see cref="RunAsync{T}"/>.
 /// </summary>
-internal sealed class StorageTable(TableClient client, TimeSpan operationTimeout)
+/// <param name="name">The table's name without the deployment prefix: the first half of the metrics' operation label.</param>
+internal sealed class StorageTable(TableClient client, string name, TimeSpan operationTimeout, QraftMetrics metrics)
 {
     private readonly Lock _creationLock = new();
     private Task? _creation;
 
-    public async Task<T> RunAsync<T>(Func<TableClient, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    /// <param name="operation">
+    /// A constant verb naming the store method ("get", "insert", ...); with the table name it labels the storage metrics,
+    /// so it must never carry data.
+    /// </param>
+    public async Task<T> RunAsync<T>(string operation, Func<TableClient, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
+        var label = $"{name}.{operation}";
+        var started = Stopwatch.GetTimestamp();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(operationTimeout);
         try
         {
             await EnsureCreatedAsync(deadline.Token);
-            return await operation(client, deadline.Token);
+            return await call(client, deadline.Token);
         }
         catch (Exception exception) when (IsOutage(exception))
         {
             // The caller's own cancellation is not an outage and must stay an OperationCanceledException.
             cancellationToken.ThrowIfCancellationRequested();
+            metrics.StorageErrors.WithLabels(label).Inc();
             throw new StorageUnavailableException($"Table '{client.Name}' did not answer in time.", exception);
+        }
+        finally
+        {
+            metrics.StorageCalls.WithLabels(label).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
 
-    public Task RunAsync(Func<TableClient, CancellationToken, Task> operation, CancellationToken cancellationToken) =>
+    public Task RunAsync(string operation, Func<TableClient, CancellationToken, Task> call, CancellationToken cancellationToken) =>
         RunAsync(
+            operation,
             async (table, token) =>
             {
-                await operation(table, token);
+                await call(table, token);
                 return true;
             },
             cancellationToken);

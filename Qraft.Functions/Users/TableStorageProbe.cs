@@ -23,6 +23,7 @@ internal sealed partial class TableStorageProbe(
         try
         {
             await tables.Users.RunAsync(
+                "probe",
                 (table, token) => table.GetEntityIfExistsAsync<TableEntity>(
                     ProbeKey, ProbeKey, [nameof(ITableEntity.PartitionKey)], token),
                 deadline.Token);

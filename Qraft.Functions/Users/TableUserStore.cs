@@ -16,6 +16,7 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
 
     public Task<User?> FindAsync(string email, CancellationToken cancellationToken) =>
         tables.Users.RunAsync<User?>(
+            "get",
             async (table, token) =>
             {
                 var found = await table.GetEntityIfExistsAsync<UserEntity>(KeyOf(email), ProfileRow, cancellationToken: token);
@@ -25,6 +26,7 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
 
     public Task<bool> TryAddAsync(User user, CancellationToken cancellationToken) =>
         tables.Users.RunAsync(
+            "insert",
             async (table, token) =>
             {
                 try
@@ -44,6 +46,7 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
 
     public Task RecordLoginAsync(string email, DateTimeOffset lastLogin, string? upgradedPasswordHash, CancellationToken cancellationToken) =>
         tables.Users.RunAsync(
+            "record_login",
             (table, token) =>
             {
                 var changes = new TableEntity(KeyOf(email), ProfileRow) { [nameof(UserEntity.LastLogin)] = lastLogin };
@@ -60,6 +63,7 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
 
     public Task<IReadOnlyList<User>> ListAsync(int first, string? afterEmail, CancellationToken cancellationToken) =>
         tables.Users.RunAsync<IReadOnlyList<User>>(
+            "list",
             async (table, token) =>
             {
                 var pageSize = Math.Clamp(first, 1, MaxPageSize);

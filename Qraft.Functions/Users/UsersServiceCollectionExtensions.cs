@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Qraft.Observability;
 using Qraft.Security;
 
 namespace Qraft.Users;
@@ -24,6 +25,9 @@ public static class UsersServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
+
+        // Storage calls are measured where they run; composed alone (as in storage tests) the metrics still have a home.
+        services.TryAddSingleton<QraftMetrics>();
 
         services.AddOptions<TableStorageOptions>()
             .BindConfiguration(TableStorageOptions.SectionName)

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Qraft.Hosting;
 
@@ -63,11 +62,10 @@ public sealed class QraftTestApp : IAsyncDisposable
             all[key] = value;
         }
 
-        var app = QraftSelfHost.Build(["--urls", "http://127.0.0.1:0"], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(all);
-            services?.Invoke(builder.Services);
-        });
+        // Settings arrive as command-line arguments, as a process gets them, so that choices made while the app is
+        // composed (Application Insights on or off) see them as well as options bound later do.
+        string[] args = ["--urls", "http://127.0.0.1:0", .. all.Where(s => s.Value is not null).Select(s => $"--{s.Key}={s.Value}")];
+        var app = QraftSelfHost.Build(args, builder => services?.Invoke(builder.Services));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new QraftTestApp(app, new Uri(address), logFolder, all);

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Qraft.Tests.Infrastructure;
+
+/// <summary>The built app started as its own process with <c>dotnet Qraft.Functions.dll</c>, as users run it.</summary>
+public static class AppProcess
+{
+    private const int SigTerm = 15;
+
+    public static Process Start(int port, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Directory.CreateTempSubdirectory("qraft-proc-").FullName,
+        };
+        start.ArgumentList.Add(Path.Combine(RepoPaths.AppOutput, "Qraft.Functions.dll"));
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        return process;
+    }
+
+    /// <summary>Asks the process to stop as an orchestrator does; true when the signal was delivered.</summary>
+    public static bool Terminate(Process process) => Kill(process.Id, SigTerm) == 0;
+
+    /// <summary>Polls <c>/health/ready</c> (for at most 15 s) until it answers <paramref name="wanted"/>.</summary>
+    public static async Task<bool> PollReadinessAsync(HttpClient http, HttpStatusCode wanted)
+    {
+        for (var attempt = 0; attempt < 150; attempt++)
+        {
+            try
+            {
+                using var response = await http.GetAsync("/health/ready");
+                if (response.StatusCode == wanted)
+                {
+                    return true;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        return false;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}
