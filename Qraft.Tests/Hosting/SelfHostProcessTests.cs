@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using Qraft.Tests.Infrastructure;
 
 namespace Qraft.Tests.Hosting;
@@ -12,15 +11,7 @@ public sealed class SelfHostProcessTests(AzuriteFixture azurite)
     public async Task TheBuiltAppServesSignUpAndLoginOverHttpAndDrainsOnSigterm()
     {
         var port = AppProcess.FreePort();
-        using var process = AppProcess.Start(port, new Dictionary<string, string>
-        {
-            ["TableStorage"] = azurite.ConnectionString,
-            ["Qraft__Storage__TablePrefix"] = StorageServices.NewTablePrefix(),
-            ["Jwt__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
-            ["Qraft__PasswordIterations"] = "1000",
-            ["Qraft__DrainPeriod"] = "00:00:03",
-            ["QRAFT_INSTANCE"] = "proc",
-        });
+        using var process = AppProcess.Start(port, AppProcess.Environment(azurite.ConnectionString, "proc", drainPeriod: "00:00:03"));
         try
         {
             using var client = new GraphQLClient(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") });

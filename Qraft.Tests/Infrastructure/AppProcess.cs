@@ -35,6 +35,17 @@ public static class AppProcess
     }
 
     /// <summary>Asks the process to stop as an orchestrator does; true when the signal was delivered.</summary>
+    /// <summary>What a replica process needs against a test Azurite: its own tables, a fresh key, cheap hashes.</summary>
+    public static Dictionary<string, string> Environment(string azuriteConnection, string instance, string drainPeriod = "00:00:00") => new()
+    {
+        ["TableStorage"] = azuriteConnection,
+        ["Qraft__Storage__TablePrefix"] = StorageServices.NewTablePrefix(),
+        ["Jwt__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
+        ["Qraft__PasswordIterations"] = "1000",
+        ["Qraft__DrainPeriod"] = drainPeriod,
+        ["QRAFT_INSTANCE"] = instance,
+    };
+
     public static bool Terminate(Process process) => Kill(process.Id, SigTerm) == 0;
 
     /// <summary>Polls <c>/health/ready</c> (for at most 15 s) until it answers <paramref name="wanted"/>.</summary>

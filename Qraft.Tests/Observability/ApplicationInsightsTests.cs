@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.ApplicationInsights;
 using Microsoft.ApplicationInsights.Extensibility;
@@ -68,16 +67,9 @@ public sealed class ApplicationInsightsTests(AzuriteFixture azurite)
     {
         await using var ingestion = await IngestionStub.StartAsync();
         var port = AppProcess.FreePort();
-        using var process = AppProcess.Start(port, new Dictionary<string, string>
-        {
-            ["TableStorage"] = azurite.ConnectionString,
-            ["Qraft__Storage__TablePrefix"] = StorageServices.NewTablePrefix(),
-            ["Jwt__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
-            ["Qraft__PasswordIterations"] = "1000",
-            ["Qraft__DrainPeriod"] = "00:00:00",
-            ["QRAFT_INSTANCE"] = "ai-process",
-            ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = ingestion.ConnectionString,
-        });
+        var environment = AppProcess.Environment(azurite.ConnectionString, "ai-process");
+        environment["APPLICATIONINSIGHTS_CONNECTION_STRING"] = ingestion.ConnectionString;
+        using var process = AppProcess.Start(port, environment);
         try
         {
             using var client = new GraphQLClient(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") });
