@@ -29,6 +29,9 @@ public static class HostingServiceCollectionExtensions
         builder.Services.AddOptions<HostOptions>()
             .Configure<IOptions<ReplicaOptions>>((host, replica) => host.ShutdownTimeout = replica.Value.DrainPeriod + TimeSpan.FromSeconds(10));
 
+        // The executors behind the functions' IActionResults; the Functions ASP.NET Core integration brings its own, and
+        // MVC's registrations are TryAdds, so both hosts end up with one set.
+        builder.Services.AddMvcCore();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ReplicaState>();
         builder.Services.AddSingleton<Readiness>();

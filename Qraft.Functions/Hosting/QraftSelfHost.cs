@@ -37,8 +37,6 @@ public static class QraftSelfHost
         });
         builder.Logging.ClearProviders();
 
-        // IActionResult executors, which the Functions ASP.NET Core integration registers for the other host.
-        builder.Services.AddMvcCore();
         builder.AddQraft(QraftHostKind.SelfHost);
         configure?.Invoke(builder);
 
