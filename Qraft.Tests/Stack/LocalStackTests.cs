@@ -193,6 +193,7 @@ public sealed partial class LocalStackTests(LocalStackFixture stack)
             "seven targets up in Prometheus");
         var up = await QueryAsync(client, prometheus, "up");
         var replicaProcesses = await QueryAsync(client, prometheus, "namedprocess_namegroup_num_procs{groupname=~\"qraft-app.\"} == 1");
+        var replicaSeries = await QueryAsync(client, prometheus, "count by (instance) (qraft_signups_total)");
 
         Assert.Equal(
             ["haproxy/haproxy", "node/node-exporter", "process/process-exporter", "prometheus/prometheus", "qraft/app1", "qraft/app2", "qraft/app3"],
@@ -201,6 +202,9 @@ public sealed partial class LocalStackTests(LocalStackFixture stack)
         Assert.Equal(
             ["qraft-app1", "qraft-app2", "qraft-app3"],
             replicaProcesses.Select(r => r["metric"]?["groupname"]?.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["app1", "app2", "app3"],
+            replicaSeries.Select(r => r["metric"]?["instance"]?.GetValue<string>()).Order(StringComparer.Ordinal));
     }
 
     [Fact]
