@@ -107,6 +107,20 @@ public sealed class HttpTransportTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FragmentsThatDoubleAtEveryLevelAreRefusedBeforeTheirExpansionIsWalked()
+    {
+        // ...F0 expands to 2^30 selections: validating that expansion held a replica's CPU for minutes (issue 6).
+        var fragments = string.Join(' ', Enumerable.Range(0, 30).Select(i => $"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}"));
+        var bomb = $"{{ ...F0 }} {fragments} fragment F30 on Query {{ __typename }}";
+
+        var response = await _app.Client.PostAsync(bomb);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("BAD_REQUEST", response.FirstErrorCode);
+        Assert.Equal("An operation may select at most 2000 fields with its fragments expanded; this one selects more.", response.FirstErrorMessage);
+    }
+
+    [Fact]
     public async Task GraphiQLIntrospectionStillFitsTheLimits()
     {
         const string Introspection = "query IntrospectionQuery { __schema { queryType { name } mutationType { name } types { ...FullType } directives { name locations args { ...InputValue } } } } fragment FullType on __Type { kind name description fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason } inputFields { ...InputValue } interfaces { ...TypeRef } enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason } possibleTypes { ...TypeRef } } fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue } fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }";
