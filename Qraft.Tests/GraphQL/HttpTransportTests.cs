@@ -120,6 +120,20 @@ public sealed class HttpTransportTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("An operation may select at most 2000 fields with its fragments expanded; this one selects more.", response.FirstErrorMessage);
     }
 
+    [Theory]
+    [InlineData("{ @ __typename @ }", "... on Query { ", " }")]
+    [InlineData("mutation { verifyToken(token: @\"x\"@) { payload } }", "[", "]")]
+    public async Task DocumentsNestedBeyondTheParsersLimitGet400NotInternal(string template, string open, string close)
+    {
+        var query = ReplaceFirst(ReplaceFirst(template, "@", string.Concat(Enumerable.Repeat(open, 3000))), "@", string.Concat(Enumerable.Repeat(close, 3000)));
+
+        var response = await _app.Client.PostAsync(query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("BAD_REQUEST", response.FirstErrorCode);
+        Assert.Equal("The query is nested too deeply to parse.", response.FirstErrorMessage);
+    }
+
     [Fact]
     public async Task GraphiQLIntrospectionStillFitsTheLimits()
     {
@@ -130,5 +144,11 @@ public sealed class HttpTransportTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.True(response.Status == HttpStatusCode.OK, response.Body);
         Assert.Null(response.Errors);
         Assert.Equal("Mutation", response.Json!["data"]!["__schema"]!["mutationType"]!["name"]!.GetValue<string>());
+    }
+
+    private static string ReplaceFirst(string text, string marker, string replacement)
+    {
+        var at = text.IndexOf(marker, StringComparison.Ordinal);
+        return text[..at] + replacement + text[(at + marker.Length)..];
     }
 }
