@@ -56,6 +56,8 @@ public sealed class TokenAttackApiTests(AzuriteFixture azurite) : IAsyncLifetime
         "exp extended after signing",
         "nbf in the future",
         "signature of another token",
+        "header with invalid UTF-8 in a string",
+        "segment of an impossible base64url length",
     ];
 
     [Theory]
@@ -149,6 +151,8 @@ public sealed class TokenAttackApiTests(AzuriteFixture azurite) : IAsyncLifetime
             "exp extended after signing" => ExtendExp(await _app.Client.LoginAsync(_email, _password)),
             "nbf in the future" => Sign(Header, $$"""{"email":"{{_email}}","exp":{{now + 300}},"origIat":{{now}},"nbf":{{now + 120}}}""", Key),
             "signature of another token" => $"{B64(Header)}.{B64(payload)}.{Sign(Header, payload.Replace("\"exp\":", "\"exp\": ", StringComparison.Ordinal), Key).Split('.')[2]}",
+            "header with invalid UTF-8 in a string" => Sign([.. "{\"typ\":\"JWT\",\"alg\":\"HS256\",\"kid\":\""u8, 0xFF, .. "\"}"u8], payload, Key),
+            "segment of an impossible base64url length" => $"eyJhb.{B64(payload)}.{Sign(Header, payload, Key).Split('.')[2]}",
             _ => throw new ArgumentOutOfRangeException(nameof(attack), attack, null),
         };
     }
@@ -170,9 +174,12 @@ public sealed class TokenAttackApiTests(AzuriteFixture azurite) : IAsyncLifetime
         return $"{parts[0]}.{B64(extended)}.{parts[2]}";
     }
 
-    private static string Sign(string header, string payload, byte[] key, Func<byte[], byte[], byte[]>? mac = null)
+    private static string Sign(string header, string payload, byte[] key, Func<byte[], byte[], byte[]>? mac = null) =>
+        Sign(Encoding.UTF8.GetBytes(header), payload, key, mac);
+
+    private static string Sign(byte[] header, string payload, byte[] key, Func<byte[], byte[], byte[]>? mac = null)
     {
-        var input = $"{B64(header)}.{B64(payload)}";
+        var input = $"{Base64Url.EncodeToString(header)}.{B64(payload)}";
         return $"{input}.{Base64Url.EncodeToString((mac ?? HMACSHA256.HashData)(key, Encoding.ASCII.GetBytes(input)))}";
     }
 

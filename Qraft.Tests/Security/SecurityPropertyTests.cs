@@ -161,6 +161,33 @@ public sealed class SecurityPropertyTests
         stored.Sample(encoded => Assert.Equal(PasswordCheck.Failed, hasher.Verify("not the password", encoded)), iter: 1_000);
     }
 
+    [Fact]
+    public void ChangingAnyCharacterOfAValidTokenMakesItUnacceptable()
+    {
+        var tokens = Tokens();
+        var token = tokens.Issue("o'hara+test@example.com").Token;
+
+        Gen.Select(Gen.Int[0, token.Length - 1], Gen.Char["AaBbQw019-_.=+/ "]).Sample((position, replacement) =>
+        {
+            if (token[position] == replacement)
+            {
+                return;
+            }
+
+            Assert.NotEqual(TokenStatus.Valid, tokens.Read(token[..position] + replacement + token[(position + 1)..]).Status);
+        }, iter: 2_000);
+    }
+
+    [Fact]
+    public void RandomTextOfTheTokenAlphabetNeverReadsAsValid()
+    {
+        var tokens = Tokens();
+        var segment = Gen.Char["ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"].Array[0, 120].Select(c => new string(c));
+
+        Gen.OneOf(Gen.String, Gen.Select(segment, segment, segment, (h, p, s) => $"eyJ{h}.eyJ{p}.{s}"))
+            .Sample(text => Assert.NotEqual(TokenStatus.Valid, tokens.Read(text).Status), iter: 5_000);
+    }
+
     private static JwtAccessTokens Tokens() =>
         new(
             Options.Create(new JwtOptions
