@@ -19,4 +19,7 @@ public sealed class GraphQLOptions
     /// 200; a fragment that spreads another twice, thirty levels deep, would make a billion.
     /// </summary>
     public int MaxSelections { get; set; } = 2000;
+
+    /// <summary>Fragment definitions one document may hold; GraphiQL's introspection query has three.</summary>
+    public int MaxFragments { get; set; } = 50;
 }

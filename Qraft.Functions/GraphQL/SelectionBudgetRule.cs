@@ -9,14 +9,26 @@ namespace Qraft.GraphQL;
 /// walks the document. Fragments that spread others twice over a few levels ("billion laughs") expand exponentially,
 /// and the standard rules and the complexity analyzer walk that expansion; this count is linear (each fragment is
 /// sized once) and refuses such a document by throwing, which stops validation before the expensive walk begins.
+/// The number of fragment definitions is capped too: the standard rules compare fragments pairwise, so a chain of
+/// 1,500 one-field fragments (within the selection budget) held a replica for 7 s.
 /// </summary>
 internal sealed class SelectionBudgetRule(IOptions<GraphQLOptions> options) : ValidationRuleBase
 {
     public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context)
     {
         var limit = options.Value.MaxSelections;
+        var definitions = context.Document.Definitions.OfType<GraphQLFragmentDefinition>().ToList();
+        if (definitions.Count > options.Value.MaxFragments)
+        {
+            throw new ValidationError(
+                default,
+                "TOO_MANY_FRAGMENTS",
+                $"A document may define at most {options.Value.MaxFragments} fragments; this one defines {definitions.Count}.",
+                context.Operation);
+        }
+
         var fragments = new Dictionary<string, GraphQLFragmentDefinition>(StringComparer.Ordinal);
-        foreach (var fragment in context.Document.Definitions.OfType<GraphQLFragmentDefinition>())
+        foreach (var fragment in definitions)
         {
             fragments.TryAdd(fragment.FragmentName.Name.StringValue, fragment);
         }
