@@ -57,7 +57,16 @@ public sealed class AuthResolvers(
             access.Token, new TokenClaims(access.Payload), refresh.ExpiresAt.ToUnixTimeSeconds(), refresh.Token, new UserView(user, IsSelf: true));
     }
 
-    public VerifyTokenPayload VerifyToken(string token) => new(new TokenClaims(ReadOrThrow(token)));
+    /// <summary>
+    /// Signature and expiry, as django-graphql-jwt checks them, and then the account: a token that outlived its account
+    /// (deleted or deactivated) no longer verifies, so a service that relies on verifyToken stops trusting it too.
+    /// </summary>
+    public async Task<VerifyTokenPayload> VerifyTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        var payload = ReadOrThrow(token);
+        await EnsureAccountAsync(payload.Email, cancellationToken);
+        return new(new TokenClaims(payload));
+    }
 
     public async Task<RefreshTokenPayload> RefreshAsync(string? token, string? refreshToken, CancellationToken cancellationToken)
     {
@@ -87,6 +96,8 @@ public sealed class AuthResolvers(
         {
             throw new TokenExpiredError("Refresh has expired");
         }
+
+        await EnsureAccountAsync(payload.Email, cancellationToken);
 
         var reissued = accessTokens.Reissue(payload);
         return new RefreshTokenPayload(reissued.Token, new TokenClaims(reissued.Payload), refreshExpires.ToUnixTimeSeconds(), null);
@@ -135,6 +146,15 @@ public sealed class AuthResolvers(
         // A token outliving its account is no login, as in django-graphql-jwt.
         var user = await recentUsers.FindAsync(payload.Email, cancellationToken);
         return user is { IsActive: true } ? user : throw new UnauthenticatedError();
+    }
+
+    /// <summary>A correctly signed token naming no active account is refused as django-graphql-jwt's payload check words it.</summary>
+    private async Task EnsureAccountAsync(string email, CancellationToken cancellationToken)
+    {
+        if (await recentUsers.FindAsync(email, cancellationToken) is not { IsActive: true })
+        {
+            throw new TokenInvalidError("Invalid payload");
+        }
     }
 
     private AccessTokenPayload ReadOrThrow(string token) => accessTokens.Read(token) switch

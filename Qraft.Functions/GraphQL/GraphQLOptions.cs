@@ -13,4 +13,13 @@ public sealed class GraphQLOptions
 
     /// <summary>Root fields (aliases included) one operation may select: enough for any client, too few to batch attacks.</summary>
     public int MaxRootFields { get; set; } = 10;
+
+    /// <summary>
+    /// Field selections one operation may make with its fragments expanded. GraphiQL's introspection query makes about
+    /// 200; a fragment that spreads another twice, thirty levels deep, would make a billion.
+    /// </summary>
+    public int MaxSelections { get; set; } = 2000;
+
+    /// <summary>Fragment definitions one document may hold; GraphiQL's introspection query has three.</summary>
+    public int MaxFragments { get; set; } = 50;
 }

@@ -3,6 +3,7 @@ using System.Text.Unicode;
 using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Validation.Complexity;
+using GraphQLParser.Exceptions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,7 +20,7 @@ public static partial class GraphQLServiceCollectionExtensions
     {
         builder.Services.AddOptions<GraphQLOptions>()
             .BindConfiguration("Qraft:GraphQL")
-            .Validate(o => o is { MaxRequestBytes: > 0, MaxDepth: > 0, MaxComplexity: > 0 }, "Qraft:GraphQL limits must be positive.")
+            .Validate(o => o is { MaxRequestBytes: > 0, MaxDepth: > 0, MaxComplexity: > 0, MaxRootFields: > 0, MaxSelections: > 0, MaxFragments: > 0 }, "Qraft:GraphQL limits must be positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<AuthResolvers>();
         builder.Services.AddSingleton<OperationListener>();
@@ -40,6 +41,7 @@ public static partial class GraphQLServiceCollectionExtensions
                 errors.ExposeData = false;
                 errors.ExposeExceptionDetails = false;
             })
+            .AddValidationRule<SelectionBudgetRule>()
             .AddValidationRule<QueriesOnlyOverGetRule>()
             .AddValidationRule<RootFieldLimitRule>()
             .AddComplexityAnalyzer((complexity, services) =>
@@ -59,18 +61,30 @@ public static partial class GraphQLServiceCollectionExtensions
     /// fields are cheap metadata: each weighs a fifth of a field with no list multiplier, which lets the full query
     /// (about 3,200 field selections) through, while depth and the root-field limit bound abuse.
     /// </summary>
+    internal const string NestedTooDeeply = "The query is nested too deeply to parse.";
+
     private static readonly FieldComplexityResult IntrospectionField = new(0.2, 1);
 
     private static bool IsIntrospection(FieldImpactContext field) =>
         field.FieldDefinition.Name.StartsWith("__", StringComparison.Ordinal) || field.ParentType.Name.StartsWith("__", StringComparison.Ordinal);
 
-    /// <summary>Storage outages become STORAGE_UNAVAILABLE; anything else is logged whole and shown as INTERNAL.</summary>
+    /// <summary>
+    /// Storage outages become STORAGE_UNAVAILABLE; a document nested beyond the parser's depth limit is the client's
+    /// error (and is not logged: the exception quotes the query, which may hold a password); anything else is logged
+    /// whole and shown as INTERNAL.
+    /// </summary>
     private static void MapUnhandled(UnhandledExceptionContext context)
     {
         var options = context.ExecutionOptions;
         if (context.OriginalException is StorageUnavailableException)
         {
             context.Exception = new StorageUnavailableError();
+            return;
+        }
+
+        if (context.OriginalException is GraphQLMaxDepthExceededException)
+        {
+            context.Exception = new BadRequestError(NestedTooDeeply);
             return;
         }
 

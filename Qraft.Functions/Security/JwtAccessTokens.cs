@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.Extensions.Options;
 
 namespace Qraft.Security;
@@ -167,10 +168,22 @@ internal sealed class JwtAccessTokens(IOptions<JwtOptions> options, TimeProvider
 
     private static JsonDocumentOptions StrictJson => new() { AllowDuplicateProperties = false };
 
+    /// <summary>
+    /// The segment's bytes if it is base64url of UTF-8 text, else <see langword="null"/>. Base64Url.TryDecodeFromChars
+    /// throws (rather than returning false) on a malformed length such as 5 characters, and JsonDocument defers
+    /// UTF-8 checks of string values until they are read, so both are checked here, before any parsing.
+    /// </summary>
     private static byte[]? DecodeSegment(string segment)
     {
+        if (!Base64Url.IsValid(segment))
+        {
+            return null;
+        }
+
         var buffer = new byte[Base64Url.GetMaxDecodedLength(segment.Length)];
-        return Base64Url.TryDecodeFromChars(segment, buffer, out var written) ? buffer[..written] : null;
+        return Base64Url.TryDecodeFromChars(segment, buffer, out var written) && Utf8.IsValid(buffer.AsSpan(0, written))
+            ? buffer[..written]
+            : null;
     }
 
     private static bool IsTokenCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.';

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
@@ -22,6 +24,9 @@ internal sealed partial class TableLoginThrottle(
 
     /// <summary>Each lost race means another writer succeeded, so this many attempts count every failure of up to this many concurrent writers.</summary>
     private const int MaxWriteAttempts = 10;
+
+    /// <summary>Well below Table Storage's 1 KiB per key, above any valid email (254 characters).</summary>
+    private const int MaxKeyBytes = 512;
 
     public Task<bool> IsThrottledAsync(string email, string? clientAddress, CancellationToken cancellationToken) =>
         tables.LoginThrottle.RunAsync(
@@ -107,7 +112,17 @@ internal sealed partial class TableLoginThrottle(
         LogContended(logger, rowKey, MaxWriteAttempts);
     }
 
-    private static string AccountKey(string email) => TableKeys.Escape(email.ToLowerInvariant());
+    /// <summary>
+    /// The account's row key. A login may name any string up to the body limit, far beyond the 1 KiB a table key may
+    /// hold; such names (no valid email is that long) are counted under their SHA-256 instead, still one row each.
+    /// </summary>
+    private static string AccountKey(string email)
+    {
+        var key = TableKeys.Escape(email.ToLowerInvariant());
+        return Encoding.UTF8.GetByteCount(key) <= MaxKeyBytes
+            ? key
+            : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email.ToLowerInvariant())));
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A failed login was not counted for its {Scope}: {Attempts} conflicting writes in a row")]
     private static partial void LogContended(ILogger logger, string scope, int attempts);

@@ -107,6 +107,47 @@ public sealed class HttpTransportTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FragmentsThatDoubleAtEveryLevelAreRefusedBeforeTheirExpansionIsWalked()
+    {
+        // ...F0 expands to 2^30 selections: validating that expansion held a replica's CPU for minutes (issue 6).
+        var fragments = string.Join(' ', Enumerable.Range(0, 30).Select(i => $"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}"));
+        var bomb = $"{{ ...F0 }} {fragments} fragment F30 on Query {{ __typename }}";
+
+        var response = await _app.Client.PostAsync(bomb);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("BAD_REQUEST", response.FirstErrorCode);
+        Assert.Equal("An operation may select at most 2000 fields with its fragments expanded; this one selects more.", response.FirstErrorMessage);
+    }
+
+    [Fact]
+    public async Task DocumentsWithMoreThanFiftyFragmentsAreRefusedBeforeTheStandardRulesCompareThem()
+    {
+        // A chain of 1,500 one-field fragments took 7 s of a replica's CPU to validate (issue 6).
+        var chain = string.Join(' ', Enumerable.Range(0, 1500).Select(i => $"fragment F{i} on Query {{ ...F{i + 1} }}"));
+
+        var response = await _app.Client.PostAsync($"{{ ...F0 }} {chain} fragment F1500 on Query {{ __typename }}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("BAD_REQUEST", response.FirstErrorCode);
+        Assert.Equal("A document may define at most 50 fragments; this one defines 1501.", response.FirstErrorMessage);
+    }
+
+    [Theory]
+    [InlineData("{ @ __typename @ }", "... on Query { ", " }")]
+    [InlineData("mutation { verifyToken(token: @\"x\"@) { payload } }", "[", "]")]
+    public async Task DocumentsNestedBeyondTheParsersLimitGet400NotInternal(string template, string open, string close)
+    {
+        var query = ReplaceFirst(ReplaceFirst(template, "@", string.Concat(Enumerable.Repeat(open, 3000))), "@", string.Concat(Enumerable.Repeat(close, 3000)));
+
+        var response = await _app.Client.PostAsync(query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("BAD_REQUEST", response.FirstErrorCode);
+        Assert.Equal("The query is nested too deeply to parse.", response.FirstErrorMessage);
+    }
+
+    [Fact]
     public async Task GraphiQLIntrospectionStillFitsTheLimits()
     {
         const string Introspection = "query IntrospectionQuery { __schema { queryType { name } mutationType { name } types { ...FullType } directives { name locations args { ...InputValue } } } } fragment FullType on __Type { kind name description fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason } inputFields { ...InputValue } interfaces { ...TypeRef } enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason } possibleTypes { ...TypeRef } } fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue } fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }";
@@ -116,5 +157,11 @@ public sealed class HttpTransportTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.True(response.Status == HttpStatusCode.OK, response.Body);
         Assert.Null(response.Errors);
         Assert.Equal("Mutation", response.Json!["data"]!["__schema"]!["mutationType"]!["name"]!.GetValue<string>());
+    }
+
+    private static string ReplaceFirst(string text, string marker, string replacement)
+    {
+        var at = text.IndexOf(marker, StringComparison.Ordinal);
+        return text[..at] + replacement + text[(at + marker.Length)..];
     }
 }

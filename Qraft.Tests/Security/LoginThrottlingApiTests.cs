@@ -66,6 +66,24 @@ public sealed partial class LoginThrottlingApiTests(AzuriteFixture azurite)
         Assert.Null(bystanderFromElsewhere.Errors);
     }
 
+    [Fact]
+    public async Task LoginsNamingAnEmailLongerThanATableKeyAreInvalidCredentialsAndStillThrottled()
+    {
+        // Such a name once reached Table Storage as a key over 1 KiB and came back as INTERNAL (issue 6).
+        var settings = QraftTestApp.SharedSettings(azurite.ConnectionString);
+        settings["Qraft:Throttle:MaxFailuresPerAccount"] = "3";
+        await using var app = await QraftTestApp.StartAsync(settings);
+        var email = new string('a', 10_000) + "@example.com";
+
+        var codes = new List<string?>();
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            codes.Add((await LoginFromAsync(app, "198.51.100.77", email, new string('p', 5_000))).FirstErrorCode);
+        }
+
+        Assert.Equal(["INVALID_CREDENTIALS", "INVALID_CREDENTIALS", "INVALID_CREDENTIALS", "RATE_LIMITED"], codes);
+    }
+
     private static async Task<GqlResponse> LoginFromAsync(QraftTestApp app, string address, string email, string password)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql/")

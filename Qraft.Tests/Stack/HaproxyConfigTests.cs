@@ -46,9 +46,11 @@ public sealed class HaproxyConfigTests(StackConfigFixture stack) : IClassFixture
     {
         var retryOn = File.ReadLines(Config)
             .Select(l => l.Trim())
-            .Single(l => l.StartsWith("retry-on ", StringComparison.Ordinal));
+            .Where(l => l.StartsWith("retry-on ", StringComparison.Ordinal))
+            .ToList();
 
-        Assert.Equal("retry-on conn-failure empty-response", retryOn);
+        Assert.Equal(2, retryOn.Count); // be_app and be_app_live
+        Assert.All(retryOn, line => Assert.Equal("retry-on conn-failure empty-response", line));
     }
 
     [Fact]
@@ -61,7 +63,7 @@ public sealed class HaproxyConfigTests(StackConfigFixture stack) : IClassFixture
                 || l.StartsWith("user ", StringComparison.Ordinal))
             .ToList();
 
-        Assert.Equal(8, lines.Count); // http, https and exporter binds; 3 replicas and the exporter sidecar; the stats user
+        Assert.Equal(11, lines.Count); // http, https and exporter binds; 3 replicas in be_app and in be_app_live, the exporter sidecar; the stats user
         Assert.All(lines, l => Assert.Matches("\"\\$\\{QRAFT_[A-Z0-9_]+\\}\"", l));
     }
 

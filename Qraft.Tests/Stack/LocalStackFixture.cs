@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
@@ -27,6 +29,7 @@ public sealed class LocalStackFixture : IAsyncLifetime
     private readonly TempDir _dir = new("qraft-e2e-");
     private readonly int[] _ports = FreePorts.Take(10);
     private X509Certificate2? _ca;
+    private int _sources;
 
     public string StateDir => Path.Combine(_dir.Path, "state");
 
@@ -131,6 +134,49 @@ public sealed class LocalStackFixture : IAsyncLifetime
         };
         return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
     }
+
+    /// <summary>
+    /// HTTPS through HAProxy from another loopback address (127.0.0.0/8 all reaches the host), so HAProxy's
+    /// X-Forwarded-For names this client alone: throttling per address then sees it apart from every other test.
+    /// </summary>
+    public HttpClient CreateClientFrom(IPAddress source)
+    {
+        var ca = _ca ?? throw new InvalidOperationException("stack not up");
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                CertificateChainPolicy = new X509ChainPolicy
+                {
+                    TrustMode = X509ChainTrustMode.CustomRootTrust,
+                    CustomTrustStore = { ca },
+                    RevocationMode = X509RevocationMode.NoCheck,
+                },
+            },
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(source, 0));
+                    await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, context.DnsEndPoint.Port), cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    /// <summary>A loopback address no other caller of this method uses in this process (127.x.y.z, never 127.0.0.1).</summary>
+    public IPAddress NewLoopbackSource() =>
+        new([127, (byte)(10 + Interlocked.Increment(ref _sources)), (byte)Random.Shared.Next(1, 255), (byte)Random.Shared.Next(1, 255)]);
 
     public AuthenticationHeaderValue StatsAuth() =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{StatsUser}:{StatsPassword}")));

@@ -36,7 +36,7 @@ public sealed class MutationType : ObjectGraphType
                 c.Request(), c.GetArgument<string>("email"), c.GetArgument<string>("password"), refuseIfLoggedIn: false, c.CancellationToken));
         Field<VerifyTokenType>("verifyToken")
             .Argument<NonNullGraphType<StringGraphType>>("token")
-            .Resolve(c => resolvers.VerifyToken(c.GetArgument<string>("token")));
+            .ResolveAsync(async c => await resolvers.VerifyTokenAsync(c.GetArgument<string>("token"), c.CancellationToken));
         Field<RefreshTokenType>("refreshToken")
             .Description("`token`: the original's keep-alive refresh (same origIat). `refreshToken`: a long-running token, rotated on use.")
             .Argument<StringGraphType>("token")

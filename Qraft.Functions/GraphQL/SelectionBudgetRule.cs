@@ -1,0 +1,96 @@
+using GraphQL.Validation;
+using GraphQLParser.AST;
+using Microsoft.Extensions.Options;
+
+namespace Qraft.GraphQL;
+
+/// <summary>
+/// Caps the field selections of the executed operation with every fragment spread expanded, before any other rule
+/// walks the document. Fragments that spread others twice over a few levels ("billion laughs") expand exponentially,
+/// and the standard rules and the complexity analyzer walk that expansion; this count is linear (each fragment is
+/// sized once) and refuses such a document by throwing, which stops validation before the expensive walk begins.
+/// The number of fragment definitions is capped too: the standard rules compare fragments pairwise, so a chain of
+/// 1,500 one-field fragments (within the selection budget) held a replica for 7 s.
+/// </summary>
+internal sealed class SelectionBudgetRule(IOptions<GraphQLOptions> options) : ValidationRuleBase
+{
+    public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context)
+    {
+        var limit = options.Value.MaxSelections;
+        var definitions = context.Document.Definitions.OfType<GraphQLFragmentDefinition>().ToList();
+        if (definitions.Count > options.Value.MaxFragments)
+        {
+            throw new ValidationError(
+                default,
+                "TOO_MANY_FRAGMENTS",
+                $"A document may define at most {options.Value.MaxFragments} fragments; this one defines {definitions.Count}.",
+                context.Operation);
+        }
+
+        var fragments = new Dictionary<string, GraphQLFragmentDefinition>(StringComparer.Ordinal);
+        foreach (var fragment in definitions)
+        {
+            fragments.TryAdd(fragment.FragmentName.Name.StringValue, fragment);
+        }
+
+        var sizer = new Sizer(fragments, limit);
+        var size = sizer.Size(context.Operation.SelectionSet);
+        if (size > limit)
+        {
+            throw new ValidationError(
+                default,
+                "TOO_MANY_SELECTIONS",
+                $"An operation may select at most {limit} fields with its fragments expanded; this one selects more.",
+                context.Operation);
+        }
+
+        return default;
+    }
+
+    /// <summary>Sizes selection sets, memoizing fragments; sizes saturate just above the limit so nothing overflows.</summary>
+    private sealed class Sizer(Dictionary<string, GraphQLFragmentDefinition> fragments, int limit)
+    {
+        private readonly Dictionary<string, long> _sizes = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _open = new(StringComparer.Ordinal);
+
+        public long Size(GraphQLSelectionSet? selections)
+        {
+            long total = 0;
+            foreach (var selection in selections?.Selections ?? [])
+            {
+                total += selection switch
+                {
+                    GraphQLField field => 1 + Size(field.SelectionSet),
+                    GraphQLInlineFragment inline => Size(inline.SelectionSet),
+                    GraphQLFragmentSpread spread => Fragment(spread.FragmentName.Name.StringValue),
+                    _ => 0,
+                };
+                if (total > limit)
+                {
+                    return limit + 1L;
+                }
+            }
+
+            return total;
+        }
+
+        private long Fragment(string name)
+        {
+            if (_sizes.TryGetValue(name, out var known))
+            {
+                return known;
+            }
+
+            // Unknown fragments and cycles are reported by the standard rules; they add nothing here.
+            if (!fragments.TryGetValue(name, out var fragment) || !_open.Add(name))
+            {
+                return 0;
+            }
+
+            var size = Size(fragment.SelectionSet);
+            _open.Remove(name);
+            _sizes[name] = size;
+            return size;
+        }
+    }
+}
