@@ -17,8 +17,11 @@ public sealed record Scenario(string Name, WrkResult Wrk, IReadOnlyDictionary<st
 
 public sealed record HashTime(int Iterations, double DotnetMs, double? OpensslMs);
 
-/// <summary>Password-bound throughput against its physical limit: cores / one hash.</summary>
-public sealed record Bound(string Name, int Iterations, int Cores, double HashMs, Scenario Run)
+/// <summary>
+/// Password-bound throughput against its physical limit: cores / one hash. The replicas' own metrics add how long a
+/// hash took inside them under this load and how many storage calls each request made.
+/// </summary>
+public sealed record Bound(string Name, int Iterations, int Cores, double HashMs, Scenario Run, double ReplicaHashMs, double StorageCallsPerRequest)
 {
     public double LimitPerSecond => Cores * 1000 / HashMs;
 
