@@ -85,8 +85,7 @@ public sealed class Benchmarks(BenchOptions options, Stack stack, BenchResults r
         var hashes = after.HashCount - before.HashCount;
         var bound = new Bound(
             name, iterations, _cores, hashMs, run,
-            hashes > 0 ? 1000 * (after.HashSeconds - before.HashSeconds) / hashes : 0,
-            (double)(after.StorageCalls - before.StorageCalls) / Math.Max(1, run.Wrk.Requests));
+            hashes > 0 ? 1000 * (after.HashSeconds - before.HashSeconds) / hashes : 0);
         Log($"{run.Name}: {run.Wrk.RequestsPerSecond:0.0}/s of a {bound.LimitPerSecond:0.0}/s limit ({bound.Fraction:P0}), p99 {run.Wrk.P99Ms:0} ms, "
             + $"hash in replicas {bound.ReplicaHashMs:0} ms, errors {run.Wrk.Errors}");
         return bound;
@@ -111,7 +110,7 @@ public sealed class Benchmarks(BenchOptions options, Stack stack, BenchResults r
 
     private async Task SoloAsync(string tokens)
     {
-        var solo = new Solo(stack, _wrk, options);
+        var solo = new Solo(stack, _wrk, options, await stack.ReplicaEnvironmentAsync());
         Directory.CreateDirectory(Path.Combine(options.WorkDir, "solo"));
         (string Name, Dictionary<string, string> Environment)[] variants =
         [
@@ -119,6 +118,7 @@ public sealed class Benchmarks(BenchOptions options, Stack stack, BenchResults r
             ("no ReadyToRun code", new() { ["DOTNET_ReadyToRun"] = "0" }),
             ("TieredPGO off", new() { ["DOTNET_TieredPGO"] = "0" }),
             ("TieredCompilation off", new() { ["DOTNET_TieredCompilation"] = "0" }),
+            ("default gen0 budget", new() { ["DOTNET_GCgen0size"] = "0" }),
             ("server GC", new() { ["DOTNET_gcServer"] = "1" }),
             ("GC heap limit 64 MB", new() { ["DOTNET_GCHeapHardLimit"] = "0x4000000" }),
             ("concurrent GC off", new() { ["DOTNET_gcConcurrent"] = "0" }),
@@ -157,11 +157,11 @@ public sealed class Benchmarks(BenchOptions options, Stack stack, BenchResults r
         return new Scenario(name, run, cpu);
     }
 
-    /// <summary>Password-hash time and storage calls, summed over the replicas' Prometheus endpoints.</summary>
-    private async Task<(double HashSeconds, double HashCount, double StorageCalls)> ReplicaMetricsAsync()
+    /// <summary>Password-hash time, summed over the replicas' Prometheus endpoints.</summary>
+    private async Task<(double HashSeconds, double HashCount)> ReplicaMetricsAsync()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        double hashSeconds = 0, hashCount = 0, storageCalls = 0;
+        double hashSeconds = 0, hashCount = 0;
         foreach (var app in stack.AppUrls)
         {
             foreach (var line in (await http.GetStringAsync(new Uri(app, "/metrics"))).Split('\n'))
@@ -175,14 +175,10 @@ public sealed class Benchmarks(BenchOptions options, Stack stack, BenchResults r
                 {
                     hashCount += value;
                 }
-                else if (line.StartsWith("qraft_storage_call_duration_seconds_count", StringComparison.Ordinal))
-                {
-                    storageCalls += value;
-                }
             }
         }
 
-        return (hashSeconds, hashCount, storageCalls);
+        return (hashSeconds, hashCount);
     }
 
     private static Dictionary<string, string> LoginEnvironment() => new()

@@ -18,10 +18,10 @@ public sealed record Scenario(string Name, WrkResult Wrk, IReadOnlyDictionary<st
 public sealed record HashTime(int Iterations, double DotnetMs, double? OpensslMs);
 
 /// <summary>
-/// Password-bound throughput against its physical limit: cores / one hash. The replicas' own metrics add how long a
-/// hash took inside them under this load and how many storage calls each request made.
+/// Password-bound throughput against its physical limit: cores / one hash. The replicas' own metric adds how long a
+/// hash took inside them under this load (wall time: more hashes than cores share the cores).
 /// </summary>
-public sealed record Bound(string Name, int Iterations, int Cores, double HashMs, Scenario Run, double ReplicaHashMs, double StorageCallsPerRequest)
+public sealed record Bound(string Name, int Iterations, int Cores, double HashMs, Scenario Run, double ReplicaHashMs)
 {
     public double LimitPerSecond => Cores * 1000 / HashMs;
 

@@ -19,7 +19,7 @@ public sealed record SoloResult(
 /// Azurite: time from process start to the first 200 from /health/ready, then its resident memory under `me` load.
 /// Each variant differs only by runtime settings (DOTNET_* environment), so one build compares them all.
 /// </summary>
-public sealed class Solo(Stack stack, Wrk wrk, BenchOptions options)
+public sealed class Solo(Stack stack, Wrk wrk, BenchOptions options, IReadOnlyDictionary<string, string> replicaEnvironment)
 {
     private const int Starts = 3;
 
@@ -45,7 +45,7 @@ public sealed class Solo(Stack stack, Wrk wrk, BenchOptions options)
         await sampling.CancelAsync();
         var peakKb = Math.Max(await sampler, StatusKb(loaded.Process.Id, "VmHWM:"));
         await loaded.StopAsync();
-        var described = runtime.Count == 0 ? "(as published)" : string.Join(' ', runtime.Select(e => $"{e.Key}={e.Value}"));
+        var described = runtime.Count == 0 ? "(as the stack runs it)" : string.Join(' ', runtime.Select(e => $"{e.Key}={e.Value}"));
         return new SoloResult(variant, described, starts, peakKb / 1024.0, load.RequestsPerSecond, load.P99Ms, load.Errors);
     }
 
@@ -63,13 +63,16 @@ public sealed class Solo(Stack stack, Wrk wrk, BenchOptions options)
             start.ArgumentList.Add(argument);
         }
 
-        // As supervisord starts a stack replica (local/render), minus the drain: this one is stopped between runs.
+        // The environment supervisord gave app1 (local/render's settings), with its own name and log, and no drain:
+        // this one is stopped between runs.
+        foreach (var (name, value) in replicaEnvironment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.Environment["QRAFT_INSTANCE"] = "solo";
-        start.Environment["TableStorage"] = stack.AzuriteConnection;
-        start.Environment["Jwt__SigningKey"] = stack.SigningKey;
         start.Environment["Logging__File__Path"] = Path.Combine(options.WorkDir, "solo", "qraft_users-solo.log");
         start.Environment["Qraft__DrainPeriod"] = "00:00:00";
-        start.Environment["DOTNET_gcServer"] = "0";
         foreach (var (name, value) in runtime)
         {
             start.Environment[name] = value;

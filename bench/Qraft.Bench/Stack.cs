@@ -112,6 +112,15 @@ public sealed class Stack : IDisposable
         return pids;
     }
 
+    /// <summary>The environment supervisord started app1 with (/proc/PID/environ).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ReplicaEnvironmentAsync()
+    {
+        var pid = (await ReplicaPidsAsync())[0];
+        return (ProcFile(pid, "environ") ?? "").Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Where(e => e.Contains('='))
+            .ToDictionary(e => e[..e.IndexOf('=')], e => e[(e.IndexOf('=') + 1)..]);
+    }
+
     /// <summary>PIDs of this stack's processes with the given command name (matched on the state dir in their command line).</summary>
     public IReadOnlyList<int> ProcessesNamed(string comm) =>
         Directory.EnumerateDirectories("/proc")
