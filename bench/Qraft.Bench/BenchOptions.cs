@@ -1,7 +1,7 @@
 namespace Qraft.Bench;
 
 /// <summary>What bench/run passes: where the stack is, where to write, and how long to load each scenario.</summary>
-public sealed record BenchOptions(string StackEnvFile, string RepoDir, string OutDir, string ToolsDir, bool Quick, string Command)
+public sealed record BenchOptions(string? StackEnvFile, string RepoDir, string OutDir, string ToolsDir, bool Quick, bool ReportOnly, string Command)
 {
     /// <summary>Seconds of load per throughput scenario; --quick shortens every phase for development.</summary>
     public int LoadSeconds => Quick ? 5 : 15;
@@ -21,7 +21,7 @@ public sealed record BenchOptions(string StackEnvFile, string RepoDir, string Ou
     public static BenchOptions Parse(string[] args)
     {
         string? stackEnv = null, repo = null, output = null, tools = null, command = null;
-        var quick = false;
+        bool quick = false, reportOnly = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -32,16 +32,18 @@ public sealed record BenchOptions(string StackEnvFile, string RepoDir, string Ou
                 case "--tools": tools = Value(args, ref i); break;
                 case "--command": command = Value(args, ref i); break;
                 case "--quick": quick = true; break;
+                case "--report-only": reportOnly = true; break;
                 default: throw new ArgumentException($"unknown argument {args[i]}");
             }
         }
 
         return new BenchOptions(
-            stackEnv ?? throw new ArgumentException("--stack-env is required"),
+            stackEnv ?? (reportOnly ? null : throw new ArgumentException("--stack-env is required")),
             Path.GetFullPath(repo ?? "."),
             Path.GetFullPath(output ?? "bench"),
             Path.GetFullPath(tools ?? "bench/.work/tools"),
             quick,
+            reportOnly,
             command ?? "bench/run");
     }
 

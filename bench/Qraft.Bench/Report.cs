@@ -43,7 +43,8 @@ public static class Report
         s.AppendLine(Invariant($"| load generator | {m.Wrk} (Debian package `wrk`, Lua scripts in `bench/lua/` check every response body) |"));
         s.AppendLine(Invariant($"| load average before / after | {m.LoadBefore} / {r.LoadAfter} |"));
         s.AppendLine();
-        s.AppendLine("The machine is shared: other engineers' builds and test runs used part of the same two cores during the run. "
+        s.AppendLine("The load average counts runnable tasks, the benchmark's own included; \"others\" in the tables is the measured CPU of everything else. "
+            + "The machine is shared: other engineers' builds and test runs used part of the same two cores during the run. "
             + "Every scenario below reports the CPU the machine spent on processes outside the benchmark (\"others\"); "
             + "figures taken while others were busy understate what the stack can do.").AppendLine();
 
@@ -65,6 +66,10 @@ public static class Report
         }
 
         s.AppendLine("```").AppendLine();
+        s.AppendLine("Each wrk ran as `/usr/bin/time -f \"QB_CPU %U %S\" wrk ...` (wrk's own CPU) with `QB_LUA_DIR=bench/lua` and the script's inputs: "
+            + "`QB_TOKENS` (a file of access tokens) for me.lua; `QB_USERS=32 QB_EMAIL_PREFIX=login QB_PASSWORD=...` for login.lua; "
+            + "`QB_EMAIL_PREFIX` (new per run) and `QB_PASSWORD` for signup.lua. The one-replica runs use me.lua at 16 connections against "
+            + "`http://127.0.0.1:<free port>/graphql/`; dotnet-counters ran as `dotnet-counters collect -p <app1> --counters System.Runtime --format csv`.").AppendLine();
         s.AppendLine("`bench/run` starts the stack with `local/up` on free ports in a temporary state dir, runs `dotnet run --project bench/Qraft.Bench`, "
             + "and stops the stack with `local/down`. Raw figures: `bench/results.json`.");
         return s.ToString();

@@ -48,7 +48,7 @@ public sealed class Stack : IDisposable
 
     public static Stack Load(BenchOptions options)
     {
-        var settings = ReadEnvFile(options.StackEnvFile);
+        var settings = ReadEnvFile(options.StackEnvFile ?? throw new ArgumentException("--stack-env is required"));
         var secrets = ReadEnvFile(Path.Combine(settings["QRAFT_STATE_DIR"], "secrets.env"));
         return new Stack(options, settings, secrets);
     }
