@@ -14,6 +14,7 @@
 #   QRAFT_EXPORTER_PORTS  9100,9256,8405 node-exporter, process-exporter, HAProxy's exporter
 #   QRAFT_UP_TIMEOUT      120            seconds local/up waits for the stack to answer
 #   QRAFT_SKIP_BUILD      unset          1: reuse <state>/app if it exists instead of publishing
+#   QRAFT_PASSWORD_ITERATIONS unset      the replicas' Qraft__PasswordIterations (unset: the app's default)
 
 err() {
   echo "[$(date +'%Y-%m-%dT%H:%M:%S%z')] ${0##*/}: $*" >&2
@@ -75,6 +76,10 @@ load_settings() {
 
   STACK_INSTANCES=(app1 app2 app3)
   STACK_UP_TIMEOUT="${QRAFT_UP_TIMEOUT:-120}"
+  STACK_PASSWORD_ITERATIONS="${QRAFT_PASSWORD_ITERATIONS:-}"
+  if [[ -n "${STACK_PASSWORD_ITERATIONS}" && ! "${STACK_PASSWORD_ITERATIONS}" =~ ^[1-9][0-9]*$ ]]; then
+    die "QRAFT_PASSWORD_ITERATIONS must be a positive number, got '${STACK_PASSWORD_ITERATIONS}'"
+  fi
 
   STACK_APP_DIR="${STACK_STATE}/app"
   STACK_LOG_DIR="${STACK_STATE}/logs"

@@ -36,6 +36,7 @@ public static class SecurityServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>();
 
         services.AddSingleton<IPasswordHasher, DjangoPasswordHasher>();
+        services.AddSingleton<PasswordHashingThreads>();
         services.AddSingleton<IPasswordPolicy, DjangoPasswordPolicy>();
         services.AddSingleton<IAccessTokens, JwtAccessTokens>();
         return builder;

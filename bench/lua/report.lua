@@ -1,0 +1,19 @@
+-- Shared by the wrk scripts: done() prints one machine-readable line,
+-- "QB_RESULT {json}", with the latency percentiles in microseconds and the
+-- body-checked errors summed over the threads (each thread counts its own).
+function done(summary, latency, requests)
+  local body_errors, sample = 0, ""
+  for _, thread in ipairs(threads) do
+    body_errors = body_errors + thread:get("errors")
+    local s = thread:get("sample")
+    if s ~= nil and s ~= "" then sample = s end
+  end
+  local e = summary.errors
+  io.write(string.format(
+    'QB_RESULT {"requests":%d,"durationUs":%d,"bodyErrors":%d,"socketErrors":%d,"non2xx":%d,' ..
+    '"p50Us":%d,"p90Us":%d,"p99Us":%d,"maxUs":%d,"meanUs":%.1f,"sample":%q}\n',
+    summary.requests, summary.duration, body_errors,
+    e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean,
+    sample))
+end
