@@ -7,15 +7,7 @@ local prefix = os.getenv("QB_EMAIL_PREFIX")
 local password = os.getenv("QB_PASSWORD")
 local query = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
 
-threads = {}
 local n = 0
-errors = 0
-sample = ""
-
-function setup(thread)
-  thread:set("id", #threads)
-  threads[#threads + 1] = thread
-end
 
 function init()
   n = (id or 0) * 7

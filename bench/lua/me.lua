@@ -6,15 +6,7 @@ for line in io.lines(os.getenv("QB_TOKENS")) do
   tokens[#tokens + 1] = line
 end
 
-threads = {}
 local next_token = 0
-errors = 0
-sample = ""
-
-function setup(thread)
-  thread:set("id", #threads)
-  threads[#threads + 1] = thread
-end
 
 function init()
   next_token = id or 0

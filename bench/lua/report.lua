@@ -1,6 +1,16 @@
--- Shared by the wrk scripts: done() prints one machine-readable line,
--- "QB_RESULT {json}", with the latency percentiles in microseconds and the
--- body-checked errors summed over the threads (each thread counts its own).
+-- Shared by the wrk scripts: each thread gets an id and counts its own
+-- body-checked errors (keeping one failing body as a sample); done() prints
+-- one machine-readable line, "QB_RESULT {json}", with the latency percentiles
+-- in microseconds and those errors summed over the threads.
+threads = {}
+errors = 0
+sample = ""
+
+function setup(thread)
+  thread:set("id", #threads)
+  threads[#threads + 1] = thread
+end
+
 function done(summary, latency, requests)
   local body_errors, sample = 0, ""
   for _, thread in ipairs(threads) do

@@ -5,15 +5,7 @@ local prefix = os.getenv("QB_EMAIL_PREFIX")
 local password = os.getenv("QB_PASSWORD")
 local query = "mutation($e: String!, $p: String!) { createUser(email: $e, password: $p) { user { id email } } }"
 
-threads = {}
 local n = 0
-errors = 0
-sample = ""
-
-function setup(thread)
-  thread:set("id", #threads)
-  threads[#threads + 1] = thread
-end
 
 function request()
   n = n + 1
