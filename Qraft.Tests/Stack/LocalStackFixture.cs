@@ -117,21 +117,8 @@ public sealed class LocalStackFixture : IAsyncLifetime
 
     public HttpClient CreateClient(bool allowRedirect)
     {
-        var ca = _ca ?? throw new InvalidOperationException("stack not up");
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = allowRedirect,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                CertificateChainPolicy = new X509ChainPolicy
-                {
-                    TrustMode = X509ChainTrustMode.CustomRootTrust,
-                    CustomTrustStore = { ca },
-                    RevocationMode = X509RevocationMode.NoCheck,
-                },
-            },
-        };
+        var handler = TrustingTheStackCa();
+        handler.AllowAutoRedirect = allowRedirect;
         return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -141,10 +128,32 @@ public sealed class LocalStackFixture : IAsyncLifetime
     /// </summary>
     public HttpClient CreateClientFrom(IPAddress source)
     {
-        var ca = _ca ?? throw new InvalidOperationException("stack not up");
-        var handler = new SocketsHttpHandler
+        var handler = TrustingTheStackCa();
+        handler.AllowAutoRedirect = false;
+        handler.ConnectCallback = async (context, cancellationToken) =>
         {
-            AllowAutoRedirect = false,
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Bind(new IPEndPoint(source, 0));
+                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, context.DnsEndPoint.Port), cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        };
+        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    /// <summary>HTTPS that trusts the stack's own CA and nothing else.</summary>
+    private SocketsHttpHandler TrustingTheStackCa()
+    {
+        var ca = _ca ?? throw new InvalidOperationException("stack not up");
+        return new SocketsHttpHandler
+        {
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
             SslOptions = new SslClientAuthenticationOptions
             {
@@ -155,23 +164,7 @@ public sealed class LocalStackFixture : IAsyncLifetime
                     RevocationMode = X509RevocationMode.NoCheck,
                 },
             },
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    socket.Bind(new IPEndPoint(source, 0));
-                    await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, context.DnsEndPoint.Port), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
         };
-        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
     }
 
     /// <summary>A loopback address no other caller of this method uses in this process (127.x.y.z, never 127.0.0.1).</summary>
