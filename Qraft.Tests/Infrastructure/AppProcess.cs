@@ -13,12 +13,13 @@ public static class AppProcess
 
     public static Process Start(int port, IReadOnlyDictionary<string, string> environment)
     {
+        var workingDirectory = Directory.CreateTempSubdirectory("qraft-proc-");
         var start = new ProcessStartInfo("dotnet")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Directory.CreateTempSubdirectory("qraft-proc-").FullName,
+            WorkingDirectory = workingDirectory.FullName,
         };
         start.ArgumentList.Add(Path.Combine(RepoPaths.AppOutput, "Qraft.Functions.dll"));
         start.ArgumentList.Add("--urls");
@@ -28,13 +29,27 @@ public static class AppProcess
             start.Environment[key] = value;
         }
 
-        var process = Process.Start(start)!;
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+
+        // The app's default log folder lands in its working directory; it goes once the process has. Best effort: an
+        // exception here would surface on a thread-pool thread and take the whole test run down with it.
+        process.Exited += (_, _) =>
+        {
+            try
+            {
+                workingDirectory.Delete(recursive: true);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"could not delete {workingDirectory.FullName}: {exception.Message}");
+            }
+        };
+        process.Start();
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         return process;
     }
 
-    /// <summary>Asks the process to stop as an orchestrator does; true when the signal was delivered.</summary>
     /// <summary>What a replica process needs against a test Azurite: its own tables, a fresh key, cheap hashes.</summary>
     public static Dictionary<string, string> Environment(string azuriteConnection, string instance, string drainPeriod = "00:00:00") => new()
     {
@@ -46,6 +61,7 @@ public static class AppProcess
         ["QRAFT_INSTANCE"] = instance,
     };
 
+    /// <summary>Asks the process to stop as an orchestrator does; true when the signal was delivered.</summary>
     public static bool Terminate(Process process) => Kill(process.Id, SigTerm) == 0;
 
     /// <summary>Polls <c>/health/ready</c> (for at most 15 s) until it answers <paramref name="wanted"/>.</summary>
