@@ -43,7 +43,6 @@ public static partial class GraphQLServiceCollectionExtensions
             })
             .AddValidationRule<SelectionBudgetRule>()
             .AddValidationRule<QueriesOnlyOverGetRule>()
-            .AddValidationRule<RootFieldLimitRule>()
             .AddComplexityAnalyzer((complexity, services) =>
             {
                 var limits = services.GetRequiredService<IOptions<GraphQLOptions>>().Value;

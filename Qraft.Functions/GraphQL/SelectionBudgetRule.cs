@@ -10,7 +10,9 @@ namespace Qraft.GraphQL;
 /// and the standard rules and the complexity analyzer walk that expansion; this count is linear (each fragment is
 /// sized once) and refuses such a document by throwing, which stops validation before the expensive walk begins.
 /// The number of fragment definitions is capped too: the standard rules compare fragments pairwise, so a chain of
-/// 1,500 one-field fragments (within the selection budget) held a replica for 7 s.
+/// 1,500 one-field fragments (within the selection budget) held a replica for 7 s. And the root fields, aliases and
+/// those reached through root-level fragments included, are capped so one request cannot fan out into many logins,
+/// sign-ups or introspections.
 /// </summary>
 internal sealed class SelectionBudgetRule(IOptions<GraphQLOptions> options) : ValidationRuleBase
 {
@@ -44,6 +46,17 @@ internal sealed class SelectionBudgetRule(IOptions<GraphQLOptions> options) : Va
                 context.Operation);
         }
 
+        // Counted only once the whole expansion is known to be small, so this walk is bounded too.
+        var rootFields = sizer.RootFields(context.Operation.SelectionSet);
+        if (rootFields > options.Value.MaxRootFields)
+        {
+            context.ReportError(new ValidationError(
+                default,
+                "TOO_MANY_ROOT_FIELDS",
+                $"An operation may select at most {options.Value.MaxRootFields} root fields; this one selects {rootFields}.",
+                context.Operation));
+        }
+
         return default;
     }
 
@@ -51,6 +64,7 @@ internal sealed class SelectionBudgetRule(IOptions<GraphQLOptions> options) : Va
     private sealed class Sizer(Dictionary<string, GraphQLFragmentDefinition> fragments, int limit)
     {
         private readonly Dictionary<string, long> _sizes = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, long> _rootFields = new(StringComparer.Ordinal);
         private readonly HashSet<string> _open = new(StringComparer.Ordinal);
 
         public long Size(GraphQLSelectionSet? selections)
@@ -72,6 +86,39 @@ internal sealed class SelectionBudgetRule(IOptions<GraphQLOptions> options) : Va
             }
 
             return total;
+        }
+
+        /// <summary>Fields of the selection set itself, through its fragments but not into the fields' own selections.</summary>
+        public long RootFields(GraphQLSelectionSet selections)
+        {
+            long total = 0;
+            foreach (var selection in selections.Selections)
+            {
+                total += selection switch
+                {
+                    GraphQLField => 1,
+                    GraphQLInlineFragment inline => RootFields(inline.SelectionSet),
+                    GraphQLFragmentSpread spread
+                        when fragments.TryGetValue(spread.FragmentName.Name.StringValue, out var fragment) && _open.Add(fragment.FragmentName.Name.StringValue)
+                        => RootFieldsOf(fragment),
+                    _ => 0,
+                };
+            }
+
+            return total;
+        }
+
+        private long RootFieldsOf(GraphQLFragmentDefinition fragment)
+        {
+            var name = fragment.FragmentName.Name.StringValue;
+            if (!_rootFields.TryGetValue(name, out var count))
+            {
+                count = RootFields(fragment.SelectionSet);
+                _rootFields[name] = count;
+            }
+
+            _open.Remove(name);
+            return count;
         }
 
         private long Fragment(string name)

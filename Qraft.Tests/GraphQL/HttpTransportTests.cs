@@ -147,6 +147,27 @@ public sealed class HttpTransportTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("The query is nested too deeply to parse.", response.FirstErrorMessage);
     }
 
+    [Theory]
+    [InlineData("{ a0: __typename a1: __typename a2: __typename a3: __typename a4: __typename a5: __typename a6: __typename a7: __typename a8: __typename a9: __typename a10: __typename }")]
+    [InlineData("{ ...f ...f2 } fragment f on Query { a0: __typename a1: __typename a2: __typename a3: __typename a4: __typename a5: __typename } fragment f2 on Query { b0: __typename b1: __typename b2: __typename b3: __typename b4: __typename }")]
+    public async Task MoreThanTenRootFieldsAreRefusedEvenWhenEachIsCheap(string query)
+    {
+        var response = await _app.Client.PostAsync(query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("An operation may select at most 10 root fields; this one selects 11.", response.FirstErrorMessage);
+    }
+
+    [Fact]
+    public async Task TenRootFieldsAreFine()
+    {
+        var response = await _app.Client.PostAsync(
+            "{ a0: __typename a1: __typename a2: __typename a3: __typename a4: __typename a5: __typename a6: __typename a7: __typename a8: __typename a9: __typename }");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Null(response.Errors);
+    }
+
     [Fact]
     public async Task GraphiQLIntrospectionStillFitsTheLimits()
     {
