@@ -21,10 +21,7 @@ function request()
 end
 
 function response(status, headers, reply)
-  if status ~= 200 or not reply:find('"token":"ey', 1, true) then
-    errors = errors + 1
-    sample = status .. " " .. reply:sub(1, 200):gsub("%c", " ")
-  end
+  expect(status, reply, '"token":"ey')
 end
 
 dofile(os.getenv("QB_LUA_DIR") .. "/report.lua")

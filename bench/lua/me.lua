@@ -23,10 +23,7 @@ function request()
 end
 
 function response(status, headers, reply)
-  if status ~= 200 or not reply:find('"email":"', 1, true) or reply:find('"errors"', 1, true) then
-    errors = errors + 1
-    sample = status .. " " .. reply:sub(1, 200):gsub("%c", " ")
-  end
+  expect(status, reply, '"email":"')
 end
 
 dofile(os.getenv("QB_LUA_DIR") .. "/report.lua")

@@ -6,6 +6,15 @@ threads = {}
 errors = 0
 sample = ""
 
+-- Counts the response as an error unless it is a 200 whose body holds `marker`
+-- and no GraphQL error; keeps the latest failing body (trimmed) as the sample.
+function expect(status, reply, marker)
+  if status ~= 200 or not reply:find(marker, 1, true) or reply:find('"errors"', 1, true) then
+    errors = errors + 1
+    sample = status .. " " .. reply:sub(1, 200):gsub("%c", " ")
+  end
+end
+
 function setup(thread)
   thread:set("id", #threads)
   threads[#threads + 1] = thread
