@@ -242,6 +242,7 @@ internal sealed class GraphQLResponse(ExecutionResult result, int status, IGraph
 
         // The same URL answers browsers with GraphiQL, so caches must key on Accept.
         response.Headers.Vary = "Accept";
+        response.Headers.XContentTypeOptions = "nosniff";
         await serializer.WriteAsync(response.Body, result, context.HttpContext.RequestAborted);
     }
 }

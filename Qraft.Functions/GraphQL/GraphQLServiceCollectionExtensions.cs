@@ -1,5 +1,4 @@
 using System.Text.Encodings.Web;
-using System.Text.Unicode;
 using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Validation.Complexity;
@@ -30,8 +29,10 @@ public static partial class GraphQLServiceCollectionExtensions
             .AddSchema<QraftSchema>()
             .AddGraphTypes(typeof(QraftSchema).Assembly)
 
-            // Korean messages go out as UTF-8 text, not \u escapes; HTML-significant characters stay escaped.
-            .AddSystemTextJson(json => json.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All))
+            // Text goes out as graphene wrote it: Korean as UTF-8, and "+" in dateJoined's "+00:00" or an email left
+            // as is (the default encoder writes \u002B). Safe because these bodies are only ever served as
+            // application/json with nosniff, never as HTML.
+            .AddSystemTextJson(json => json.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping)
 
             // Only extensions.code: no "codes" list, no exception data or details for clients.
             .AddErrorInfoProvider(errors =>

@@ -33,6 +33,8 @@ public sealed partial class OriginalApiTests(AzuriteFixture azurite) : IAsyncLif
         Assert.Equal(email, user["email"]!.GetValue<string>());
         Assert.Matches(DjangoHash(), user["password"]!.GetValue<string>());
         Assert.Matches(PythonIsoFormat(), user["dateJoined"]!.GetValue<string>());
+        Assert.Contains("+00:00\"", response.Body, StringComparison.Ordinal);
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
     }
 
     [Fact]
