@@ -9,8 +9,9 @@ using Qraft.Users;
 namespace Qraft.Security;
 
 /// <summary>
-/// Failure counts in Table Storage, so every replica sees the same state. One row per account and one per client
-/// address; counts change by read-modify-write under the row's ETag, and a write that loses a race reads again.
+/// Failure counts in Table Storage, so every replica sees the same state. One entity per account and one per client
+/// address, each its own partition (<see cref="SingleEntityPartition"/>), the key saying which of the two it counts;
+/// counts change by read-modify-write under the entity's ETag, and a write that loses a race reads again.
 /// See <see cref="LoginThrottleOptions"/> for the window semantics.
 /// </summary>
 internal sealed partial class TableLoginThrottle(
@@ -19,8 +20,9 @@ internal sealed partial class TableLoginThrottle(
     TimeProvider time,
     ILogger<TableLoginThrottle> logger) : ILoginThrottle
 {
-    private const string AccountRow = "account";
-    private const string AddressRow = "address";
+    /// <summary>Key prefixes: a login name may look like an address ("127.0.0.1" is a name no account has), so each scope keeps its own keys.</summary>
+    private const string AccountScope = "account:";
+    private const string AddressScope = "address:";
 
     /// <summary>Each lost race means another writer succeeded, so this many attempts count every failure of up to this many concurrent writers.</summary>
     private const int MaxWriteAttempts = 10;
@@ -28,21 +30,22 @@ internal sealed partial class TableLoginThrottle(
     /// <summary>Well below Table Storage's 1 KiB per key, above any valid email (254 characters).</summary>
     private const int MaxKeyBytes = 512;
 
-    public Task<bool> IsThrottledAsync(string email, string? clientAddress, CancellationToken cancellationToken) =>
+    public Task<ThrottleCheck> CheckAsync(string email, string? clientAddress, CancellationToken cancellationToken) =>
         tables.LoginThrottle.RunAsync(
             "check",
             async (table, token) =>
             {
                 var settings = options.Value;
-                var account = ReadAsync(table, AccountKey(email), AccountRow, token);
+                var account = table.FindAsync<FailureEntity>(AccountKey(email), token);
                 var address = clientAddress is null
                     ? Task.FromResult<FailureEntity?>(null)
-                    : ReadAsync(table, TableKeys.Escape(clientAddress), AddressRow, token);
+                    : table.FindAsync<FailureEntity>(AddressKey(clientAddress), token);
                 await Task.WhenAll(account, address);
 
                 var now = time.GetUtcNow();
-                return IsOverLimit(await account, settings.MaxFailuresPerAccount, now)
+                var throttled = IsOverLimit(await account, settings.MaxFailuresPerAccount, now)
                     || IsOverLimit(await address, settings.MaxFailuresPerAddress, now);
+                return new ThrottleCheck(throttled, AccountHasFailures: await account is not null);
             },
             cancellationToken);
 
@@ -50,40 +53,27 @@ internal sealed partial class TableLoginThrottle(
         tables.LoginThrottle.RunAsync(
             "record_failure",
             (table, token) => clientAddress is null
-                ? CountFailureAsync(table, AccountKey(email), AccountRow, token)
-                : Task.WhenAll(
-                    CountFailureAsync(table, AccountKey(email), AccountRow, token),
-                    CountFailureAsync(table, TableKeys.Escape(clientAddress), AddressRow, token)),
+                ? CountFailureAsync(table, AccountKey(email), token)
+                : Task.WhenAll(CountFailureAsync(table, AccountKey(email), token), CountFailureAsync(table, AddressKey(clientAddress), token)),
             cancellationToken);
 
     public Task RecordSuccessAsync(string email, CancellationToken cancellationToken) =>
-        tables.LoginThrottle.RunAsync(
-            "reset",
-            (table, token) => table.DeleteEntityAsync(AccountKey(email), AccountRow, ETag.All, token),
-            cancellationToken);
+        tables.LoginThrottle.RunAsync("reset", (table, token) => table.DeleteAsync(AccountKey(email), token), cancellationToken);
 
     private bool IsOverLimit(FailureEntity? state, int maxFailures, DateTimeOffset now) =>
         state is not null && now < state.WindowStart + options.Value.Window && state.Failures >= maxFailures;
 
-    private static async Task<FailureEntity?> ReadAsync(TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
-    {
-        var found = await table.GetEntityIfExistsAsync<FailureEntity>(partitionKey, rowKey, cancellationToken: cancellationToken);
-        return found.HasValue ? found.Value : null;
-    }
-
-    private async Task CountFailureAsync(TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
+    private async Task CountFailureAsync(TableClient table, string key, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
         {
-            var state = await ReadAsync(table, partitionKey, rowKey, cancellationToken);
+            var state = await table.FindAsync<FailureEntity>(key, cancellationToken);
             var now = time.GetUtcNow();
             try
             {
                 if (state is null)
                 {
-                    await table.AddEntityAsync(
-                        new FailureEntity { PartitionKey = partitionKey, RowKey = rowKey, Failures = 1, WindowStart = now },
-                        cancellationToken);
+                    await table.AddEntityAsync(new FailureEntity { Key = key, Failures = 1, WindowStart = now }, cancellationToken);
                 }
                 else
                 {
@@ -109,34 +99,28 @@ internal sealed partial class TableLoginThrottle(
         }
 
         // Losing the count is better than failing the login response; the next failures are counted again.
-        LogContended(logger, rowKey, MaxWriteAttempts);
+        LogContended(logger, key[..key.IndexOf(':', StringComparison.Ordinal)], MaxWriteAttempts);
     }
 
     /// <summary>
-    /// The account's row key. A login may name any string up to the body limit, far beyond the 1 KiB a table key may
-    /// hold; such names (no valid email is that long) are counted under their SHA-256 instead, still one row each.
+    /// The account's key. A login may name any string up to the body limit, far beyond the 1 KiB a table key may
+    /// hold; such names (no valid email is that long) are counted under their SHA-256 instead, still one entity each.
     /// </summary>
     private static string AccountKey(string email)
     {
         var key = TableKeys.Escape(email.ToLowerInvariant());
-        return Encoding.UTF8.GetByteCount(key) <= MaxKeyBytes
+        return AccountScope + (Encoding.UTF8.GetByteCount(key) <= MaxKeyBytes
             ? key
-            : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email.ToLowerInvariant())));
+            : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email.ToLowerInvariant()))));
     }
+
+    private static string AddressKey(string clientAddress) => AddressScope + TableKeys.Escape(clientAddress);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A failed login was not counted for its {Scope}: {Attempts} conflicting writes in a row")]
     private static partial void LogContended(ILogger logger, string scope, int attempts);
 
-    private sealed class FailureEntity : ITableEntity
+    private sealed class FailureEntity : SingleEntityPartition
     {
-        public string PartitionKey { get; set; } = "";
-
-        public string RowKey { get; set; } = "";
-
-        public DateTimeOffset? Timestamp { get; set; }
-
-        public ETag ETag { get; set; }
-
         public int Failures { get; set; }
 
         public DateTimeOffset WindowStart { get; set; }

@@ -9,17 +9,15 @@ namespace Qraft.Security;
 
 /// <summary>
 /// Rotating refresh tokens with reuse detection. A token is 20 random bytes as 40 hex digits, like django-graphql-jwt's;
-/// the table keeps only its SHA-256, so a leaked table yields no usable token. Every token issued by rotation joins
+/// the table keeps only its SHA-256 (the token entity's key, <see cref="SingleEntityPartition"/>), so a leaked table
+/// yields no usable token. Every token issued by rotation joins
 /// the family of the login that started it. Revocation is one flag on the family's row, read on each rotation, so
 /// revoking a family costs one write however many tokens it has.
 /// </summary>
 internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshTokenOptions> options, TimeProvider time)
     : IRefreshTokens
 {
-    private const string TokenRow = "token";
-    private const string FamilyRow = "family";
-
-    /// <summary>Token partitions are 64 hex digits, so a family partition can never be mistaken for one.</summary>
+    /// <summary>Token keys are 64 hex digits, so a family's key can never be mistaken for one.</summary>
     private const string FamilyKeyPrefix = "family-";
 
     public Task<IssuedRefreshToken> IssueAsync(string email, CancellationToken cancellationToken) =>
@@ -38,13 +36,11 @@ internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshT
             "rotate",
             async (table, cancel) =>
             {
-                var found = await table.GetEntityIfExistsAsync<TokenEntity>(Hash(token), TokenRow, cancellationToken: cancel);
-                if (!found.HasValue)
+                if (await table.FindAsync<TokenEntity>(Hash(token), cancel) is not { } current)
                 {
                     return new RefreshResult(RefreshStatus.Invalid, null, null);
                 }
 
-                var current = found.Value!;
                 var now = time.GetUtcNow();
                 if (current.ExpiresAt <= now)
                 {
@@ -60,7 +56,7 @@ internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshT
                 // rather than one already marked as rotated.
                 var (next, nextEntity) = NewToken(current.Email, current.FamilyId);
                 await table.AddEntityAsync(nextEntity, cancel);
-                current.RotatedTo = nextEntity.PartitionKey;
+                current.RotatedTo = nextEntity.Key;
                 current.RotatedAt = now;
                 try
                 {
@@ -82,15 +78,13 @@ internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshT
             "revoke",
             async (table, cancel) =>
             {
-                var found = await table.GetEntityIfExistsAsync<TokenEntity>(
-                    Hash(token), TokenRow, [nameof(TokenEntity.FamilyId)], cancel);
-                if (!found.HasValue)
+                if (await table.FindAsync<TokenEntity>(Hash(token), cancel, [nameof(TokenEntity.FamilyId)]) is not { } found)
                 {
                     return null;
                 }
 
                 var now = time.GetUtcNow();
-                await RevokeFamilyAsync(table, found.Value!.FamilyId, now, cancel);
+                await RevokeFamilyAsync(table, found.FamilyId, now, cancel);
                 return now;
             },
             cancellationToken);
@@ -102,8 +96,7 @@ internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshT
         var expiresAt = now + options.Value.RefreshTokenLifetime;
         var entity = new TokenEntity
         {
-            PartitionKey = Hash(token),
-            RowKey = TokenRow,
+            Key = Hash(token),
             Email = email,
             FamilyId = familyId,
             IssuedAt = now,
@@ -121,29 +114,20 @@ internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshT
     private static async Task<bool> IsFamilyRevokedAsync(TableClient table, string familyId, CancellationToken cancellationToken)
     {
         // No row means never revoked: families get a row only when they are revoked.
-        var family = await table.GetEntityIfExistsAsync<FamilyEntity>(
-            FamilyKeyPrefix + familyId, FamilyRow, cancellationToken: cancellationToken);
-        return family.HasValue && family.Value!.Revoked;
+        var family = await table.FindAsync<FamilyEntity>(FamilyKeyPrefix + familyId, cancellationToken);
+        return family is { Revoked: true };
     }
 
     private static Task RevokeFamilyAsync(TableClient table, string familyId, DateTimeOffset now, CancellationToken cancellationToken) =>
         table.UpsertEntityAsync(
-            new FamilyEntity { PartitionKey = FamilyKeyPrefix + familyId, RowKey = FamilyRow, Revoked = true, RevokedAt = now },
+            new FamilyEntity { Key = FamilyKeyPrefix + familyId, Revoked = true, RevokedAt = now },
             TableUpdateMode.Replace,
             cancellationToken);
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
-    private sealed class TokenEntity : ITableEntity
+    private sealed class TokenEntity : SingleEntityPartition
     {
-        public string PartitionKey { get; set; } = "";
-
-        public string RowKey { get; set; } = "";
-
-        public DateTimeOffset? Timestamp { get; set; }
-
-        public ETag ETag { get; set; }
-
         public string Email { get; set; } = "";
 
         public string FamilyId { get; set; } = "";
@@ -158,16 +142,8 @@ internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshT
         public DateTimeOffset? RotatedAt { get; set; }
     }
 
-    private sealed class FamilyEntity : ITableEntity
+    private sealed class FamilyEntity : SingleEntityPartition
     {
-        public string PartitionKey { get; set; } = "";
-
-        public string RowKey { get; set; } = "";
-
-        public DateTimeOffset? Timestamp { get; set; }
-
-        public ETag ETag { get; set; }
-
         public bool Revoked { get; set; }
 
         public DateTimeOffset? RevokedAt { get; set; }

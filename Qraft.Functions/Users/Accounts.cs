@@ -68,18 +68,28 @@ public sealed class Accounts(
     /// Checks credentials. Throttled attempts are refused before any hash; unknown emails cost one hash like known ones,
     /// so neither the answer nor its timing tells whether an account exists.
     /// </summary>
+    /// <remarks>
+    /// Storage is waited on twice here, not four times: the throttle and the account are read together before the hash,
+    /// and the login is recorded while the throttle is reset after it, which is skipped when there is no count to
+    /// clear (nearly every login). On the local stack that is about 10 ms less per login and one call fewer; a
+    /// throttled attempt has read its account for nothing, which costs no hash.
+    /// </remarks>
     public async Task<LoginResult> LogInAsync(string rawEmail, string password, string? clientAddress, CancellationToken cancellationToken)
     {
         var email = EmailAddress.TryNormalize(rawEmail, out var normalized, out _) ? normalized : null;
         var throttleKey = email ?? rawEmail.Trim();
-        if (await throttle.IsThrottledAsync(throttleKey, clientAddress, cancellationToken))
+        var checking = throttle.CheckAsync(throttleKey, clientAddress, cancellationToken);
+        var finding = email is null ? Task.FromResult<User?>(null) : users.FindAsync(email, cancellationToken);
+        await Task.WhenAll(checking, finding);
+        var throttling = await checking;
+        if (throttling.IsThrottled)
         {
             metrics.Throttled.Inc();
             metrics.Logins.WithLabels("throttled").Inc();
             return new LoginResult(LoginOutcome.Throttled);
         }
 
-        var user = email is null ? null : await users.FindAsync(email, cancellationToken);
+        var user = await finding;
         var check = password.Length > MaxPasswordLength
             ? PasswordCheck.Failed
             : await MeasureAsync(() => hasher.Verify(password, user is { IsActive: true } ? user.PasswordHash : null));
@@ -93,8 +103,9 @@ public sealed class Accounts(
         // Django's setter: a correct password stored with weaker parameters is re-hashed in place, in the same write.
         var upgraded = check == PasswordCheck.SucceededNeedsRehash ? await MeasureAsync(() => hasher.Hash(password)) : null;
         var now = time.GetUtcNow();
-        await users.RecordLoginAsync(user.Email, now, upgraded, cancellationToken);
-        await throttle.RecordSuccessAsync(throttleKey, cancellationToken);
+        await Task.WhenAll(
+            users.RecordLoginAsync(user.Email, now, upgraded, cancellationToken),
+            throttling.AccountHasFailures ? throttle.RecordSuccessAsync(throttleKey, cancellationToken) : Task.CompletedTask);
         metrics.Logins.WithLabels("ok").Inc();
         return new LoginResult(LoginOutcome.Succeeded, user with { LastLogin = now, PasswordHash = upgraded ?? user.PasswordHash });
     }

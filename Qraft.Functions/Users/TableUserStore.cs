@@ -4,14 +4,11 @@ using Azure.Data.Tables;
 namespace Qraft.Users;
 
 /// <summary>
-/// One partition per user, keyed by the escaped lower-case email, so every lookup is a point read whatever the table size.
-/// Uniqueness is the insert conflict itself, never a read before the write.
+/// One partition per user, keyed by the escaped lower-case email (<see cref="SingleEntityPartition"/>), so every lookup
+/// is a point read whatever the table size. Uniqueness is the insert conflict itself, never a read before the write.
 /// </summary>
 internal sealed class TableUserStore(StorageTables tables) : IUserStore
 {
-    /// <summary>The user's row; a constant leaves room for other rows in the same partition later.</summary>
-    private const string ProfileRow = "user";
-
     private const int MaxPageSize = 1000;
 
     public Task<User?> FindAsync(string email, CancellationToken cancellationToken) =>
@@ -19,8 +16,8 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
             "get",
             async (table, token) =>
             {
-                var found = await table.GetEntityIfExistsAsync<UserEntity>(KeyOf(email), ProfileRow, cancellationToken: token);
-                return found.HasValue ? found.Value!.ToUser() : null;
+                var found = await table.FindAsync<UserEntity>(KeyOf(email), token);
+                return found?.ToUser();
             },
             cancellationToken);
 
@@ -31,15 +28,14 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
             {
                 try
                 {
-                    await table.AddEntityAsync(UserEntity.From(user, KeyOf(user.Email), ProfileRow), token);
+                    await table.AddEntityAsync(UserEntity.From(user, KeyOf(user.Email)), token);
                     return true;
                 }
                 catch (RequestFailedException conflict) when (conflict.Status == 409)
                 {
                     // A retried insert whose first attempt did land also conflicts; that one is ours, not a duplicate.
-                    var existing = await table.GetEntityIfExistsAsync<UserEntity>(
-                        KeyOf(user.Email), ProfileRow, [nameof(UserEntity.Id)], token);
-                    return existing.HasValue && existing.Value!.Id == user.Id;
+                    var existing = await table.FindAsync<UserEntity>(KeyOf(user.Email), token, [nameof(UserEntity.Id)]);
+                    return existing?.Id == user.Id;
                 }
             },
             cancellationToken);
@@ -49,15 +45,14 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
             "record_login",
             (table, token) =>
             {
-                var changes = new TableEntity(KeyOf(email), ProfileRow) { [nameof(UserEntity.LastLogin)] = lastLogin };
+                // Only these properties, unconditionally: the last login wins, and the rest of the row is untouched.
+                Dictionary<string, object> changes = new() { [nameof(UserEntity.LastLogin)] = lastLogin };
                 if (upgradedPasswordHash is not null)
                 {
                     changes[nameof(UserEntity.PasswordHash)] = upgradedPasswordHash;
                 }
 
-                // Merge touches only these properties, and ETag.All makes it one unconditional write: the last login wins.
-                // An account that does not exist stays absent (404) rather than being half-created.
-                return table.UpdateEntityAsync(changes, ETag.All, TableUpdateMode.Merge, token);
+                return table.MergeAsync(KeyOf(email), changes, token);
             },
             cancellationToken);
 
@@ -67,9 +62,7 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
             async (table, token) =>
             {
                 var pageSize = Math.Clamp(first, 1, MaxPageSize);
-                var filter = afterEmail is null
-                    ? TableClient.CreateQueryFilter($"RowKey eq {ProfileRow}")
-                    : TableClient.CreateQueryFilter($"PartitionKey gt {KeyOf(afterEmail)} and RowKey eq {ProfileRow}");
+                var filter = afterEmail is null ? null : TableClient.CreateQueryFilter($"PartitionKey gt {KeyOf(afterEmail)}");
                 var users = new List<User>(pageSize);
                 await foreach (var entity in table.QueryAsync<UserEntity>(filter, pageSize, cancellationToken: token))
                 {
@@ -86,16 +79,8 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
 
     private static string KeyOf(string email) => TableKeys.Escape(email.ToLowerInvariant());
 
-    private sealed class UserEntity : ITableEntity
+    private sealed class UserEntity : SingleEntityPartition
     {
-        public string PartitionKey { get; set; } = "";
-
-        public string RowKey { get; set; } = "";
-
-        public DateTimeOffset? Timestamp { get; set; }
-
-        public ETag ETag { get; set; }
-
         public string Id { get; set; } = "";
 
         /// <summary>As the user signed up (the key is lower-cased and escaped).</summary>
@@ -109,10 +94,9 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
 
         public bool IsActive { get; set; }
 
-        public static UserEntity From(User user, string partitionKey, string rowKey) => new()
+        public static UserEntity From(User user, string key) => new()
         {
-            PartitionKey = partitionKey,
-            RowKey = rowKey,
+            Key = key,
             Id = user.Id,
             Email = user.Email,
             PasswordHash = user.PasswordHash,

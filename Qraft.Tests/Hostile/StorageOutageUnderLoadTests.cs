@@ -59,7 +59,9 @@ public sealed class StorageOutageUnderLoadTests(LocalStackFixture stack, ITestOu
         var lost = new List<string>();
         foreach (var (email, _, _, _, at) in acknowledged)
         {
-            if (!(await users.GetEntityIfExistsAsync<TableEntity>(email.ToLowerInvariant(), "user")).HasValue)
+            // The store's layout: the lower-case email is both keys of its user's entity.
+            var key = email.ToLowerInvariant();
+            if (!(await users.GetEntityIfExistsAsync<TableEntity>(key, key)).HasValue)
             {
                 lost.Add($"{at:HH:mm:ss.fff} {email}");
             }

@@ -33,13 +33,13 @@ public sealed class TableLoginThrottleTests(AzuriteFixture azurite) : IAsyncLife
     {
         await FailAsync(Email, "192.0.2.1");
         await FailAsync(Email, "192.0.2.2");
-        Assert.False(await Throttle.IsThrottledAsync(Email, "192.0.2.3", CancellationToken.None));
+        Assert.False(await IsThrottledAsync(Email, "192.0.2.3"));
 
         await FailAsync("IVY@example.io", null);
 
-        Assert.True(await Throttle.IsThrottledAsync(Email, "192.0.2.3", CancellationToken.None));
-        Assert.True(await Throttle.IsThrottledAsync(Email, null, CancellationToken.None));
-        Assert.False(await Throttle.IsThrottledAsync("jack@example.io", "192.0.2.3", CancellationToken.None));
+        Assert.True(await IsThrottledAsync(Email, "192.0.2.3"));
+        Assert.True(await IsThrottledAsync(Email, null));
+        Assert.False(await IsThrottledAsync("jack@example.io", "192.0.2.3"));
     }
 
     [Fact]
@@ -50,13 +50,13 @@ public sealed class TableLoginThrottleTests(AzuriteFixture azurite) : IAsyncLife
             await FailAsync($"user{i}@example.io", Address);
         }
 
-        Assert.False(await Throttle.IsThrottledAsync("new@example.io", Address, CancellationToken.None));
+        Assert.False(await IsThrottledAsync("new@example.io", Address));
 
         await FailAsync("user4@example.io", Address);
 
-        Assert.True(await Throttle.IsThrottledAsync("new@example.io", Address, CancellationToken.None));
-        Assert.False(await Throttle.IsThrottledAsync("new@example.io", "192.0.2.1", CancellationToken.None));
-        Assert.False(await Throttle.IsThrottledAsync("new@example.io", null, CancellationToken.None));
+        Assert.True(await IsThrottledAsync("new@example.io", Address));
+        Assert.False(await IsThrottledAsync("new@example.io", "192.0.2.1"));
+        Assert.False(await IsThrottledAsync("new@example.io", null));
     }
 
     [Fact]
@@ -69,10 +69,37 @@ public sealed class TableLoginThrottleTests(AzuriteFixture azurite) : IAsyncLife
 
         await Throttle.RecordSuccessAsync(Email, CancellationToken.None);
 
-        Assert.False(await Throttle.IsThrottledAsync(Email, null, CancellationToken.None));
-        Assert.True(await Throttle.IsThrottledAsync(Email, Address, CancellationToken.None));
+        Assert.False(await IsThrottledAsync(Email, null));
+        Assert.True(await IsThrottledAsync(Email, Address));
 
         await Throttle.RecordSuccessAsync("never-failed@example.io", CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task TheCheckTellsWhetherTheAccountHasACountToClear()
+    {
+        Assert.False((await Throttle.CheckAsync(Email, Address, CancellationToken.None)).AccountHasFailures);
+
+        await FailAsync("other@example.io", Address);
+        Assert.False((await Throttle.CheckAsync(Email, Address, CancellationToken.None)).AccountHasFailures);
+
+        await FailAsync(Email, null);
+        Assert.Equal(new ThrottleCheck(false, true), await Throttle.CheckAsync(Email, Address, CancellationToken.None));
+
+        await Throttle.RecordSuccessAsync(Email, CancellationToken.None);
+        Assert.False((await Throttle.CheckAsync(Email, Address, CancellationToken.None)).AccountHasFailures);
+    }
+
+    [Fact]
+    public async Task ALoginNameSpelledLikeAnAddressKeepsItsOwnCount()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await FailAsync(Address, null);
+        }
+
+        Assert.True(await IsThrottledAsync(Address, null));
+        Assert.False(await IsThrottledAsync(Email, Address));
     }
 
     [Fact]
@@ -82,18 +109,18 @@ public sealed class TableLoginThrottleTests(AzuriteFixture azurite) : IAsyncLife
         _time.Advance(TimeSpan.FromMinutes(10));
         await FailAsync(Email, null);
         await FailAsync(Email, null);
-        Assert.True(await Throttle.IsThrottledAsync(Email, null, CancellationToken.None));
+        Assert.True(await IsThrottledAsync(Email, null));
 
         _time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(1));
-        Assert.True(await Throttle.IsThrottledAsync(Email, null, CancellationToken.None));
+        Assert.True(await IsThrottledAsync(Email, null));
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.False(await Throttle.IsThrottledAsync(Email, null, CancellationToken.None));
+        Assert.False(await IsThrottledAsync(Email, null));
 
         // A new window starts with the next failure, counting from one.
         await FailAsync(Email, null);
         await FailAsync(Email, null);
-        Assert.False(await Throttle.IsThrottledAsync(Email, null, CancellationToken.None));
+        Assert.False(await IsThrottledAsync(Email, null));
     }
 
     [Fact]
@@ -105,13 +132,18 @@ public sealed class TableLoginThrottleTests(AzuriteFixture azurite) : IAsyncLife
         await Task.WhenAll(Enumerable.Range(0, 7).Select(i =>
             (i % 2 == 0 ? firstReplica : otherReplica).Throttle.RecordFailureAsync(Email, null, CancellationToken.None)));
 
-        Assert.False(await firstReplica.Throttle.IsThrottledAsync(Email, null, CancellationToken.None));
+        Assert.False(await IsThrottledAsync(firstReplica, Email, null));
         await otherReplica.Throttle.RecordFailureAsync(Email, null, CancellationToken.None);
-        Assert.True(await firstReplica.Throttle.IsThrottledAsync(Email, null, CancellationToken.None));
-        Assert.True(await otherReplica.Throttle.IsThrottledAsync(Email, null, CancellationToken.None));
+        Assert.True(await IsThrottledAsync(firstReplica, Email, null));
+        Assert.True(await IsThrottledAsync(otherReplica, Email, null));
     }
 
     private Task FailAsync(string email, string? address) => Throttle.RecordFailureAsync(email, address, CancellationToken.None);
+
+    private Task<bool> IsThrottledAsync(string email, string? address) => IsThrottledAsync(_services!, email, address);
+
+    private static async Task<bool> IsThrottledAsync(StorageServices replica, string email, string? address) =>
+        (await replica.Throttle.CheckAsync(email, address, CancellationToken.None)).IsThrottled;
 
     private Task<StorageServices> StartReplicaAsync(Dictionary<string, string?>? overrides = null)
     {

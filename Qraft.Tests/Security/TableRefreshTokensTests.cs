@@ -42,6 +42,7 @@ public sealed class TableRefreshTokensTests(AzuriteFixture azurite) : IAsyncLife
         var table = new TableClient(azurite.ConnectionString, _tablePrefix + "refreshtokens");
         var row = Assert.Single(await table.QueryAsync<TableEntity>().ToListAsync());
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(issued.Token))), row.PartitionKey);
+        Assert.Equal(row.PartitionKey, row.RowKey);
         Assert.DoesNotContain(((IDictionary<string, object>)row).Values, value => value?.ToString()?.Contains(issued.Token, StringComparison.Ordinal) == true);
     }
 

@@ -7,8 +7,8 @@ using Azure.Data.Tables;
 namespace Qraft.Bench;
 
 /// <summary>
-/// Bench accounts written straight into the stack's users table, in the layout TableUserStore reads (one partition per
-/// lower-case email, row "user"), with Django pbkdf2_sha256 hashes made here at the replicas' iteration count so a
+/// Bench accounts written straight into the stack's users table, in the layout TableUserStore reads (one entity per
+/// partition, the lower-case email as both PartitionKey and RowKey), with Django pbkdf2_sha256 hashes made here at the replicas' iteration count so a
 /// login never pays for an upgrade re-hash. One precomputed hash serves every account of a count.
 /// </summary>
 public sealed class Users(Stack stack)
@@ -58,7 +58,7 @@ public sealed class Users(Stack stack)
             async (n, token) =>
             {
                 var email = Email(prefix, n);
-                var entity = new TableEntity(email, "user")
+                var entity = new TableEntity(email, email)
                 {
                     ["Id"] = Guid.CreateVersion7().ToString("N"),
                     ["Email"] = email,
