@@ -22,4 +22,7 @@ public sealed class GraphQLOptions
 
     /// <summary>Fragment definitions one document may hold; GraphiQL's introspection query has three.</summary>
     public int MaxFragments { get; set; } = 50;
+
+    /// <summary>Validated documents kept per replica (<see cref="DocumentCache"/>); 0 turns the cache off.</summary>
+    public int DocumentCacheEntries { get; set; } = 200;
 }

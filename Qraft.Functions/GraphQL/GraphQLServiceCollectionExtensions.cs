@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using GraphQL;
+using GraphQL.DI;
 using GraphQL.Execution;
 using GraphQL.Validation.Complexity;
 using GraphQLParser.Exceptions;
@@ -20,7 +21,9 @@ public static partial class GraphQLServiceCollectionExtensions
         builder.Services.AddOptions<GraphQLOptions>()
             .BindConfiguration("Qraft:GraphQL")
             .Validate(o => o is { MaxRequestBytes: > 0, MaxDepth: > 0, MaxComplexity: > 0, MaxRootFields: > 0, MaxSelections: > 0, MaxFragments: > 0 }, "Qraft:GraphQL limits must be positive.")
+            .Validate(o => o.DocumentCacheEntries >= 0, "Qraft:GraphQL:DocumentCacheEntries must be 0 (off) or more.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IConfigureExecution, DocumentCache>();
         builder.Services.AddSingleton<AuthResolvers>();
         builder.Services.AddSingleton<OperationListener>();
         builder.Services.AddSingleton<GraphQLHttpHandler>();
@@ -43,7 +46,7 @@ public static partial class GraphQLServiceCollectionExtensions
                 errors.ExposeExceptionDetails = false;
             })
             .AddValidationRule<SelectionBudgetRule>()
-            .AddValidationRule<QueriesOnlyOverGetRule>()
+            .AddValidationRule<QueriesOnlyOverGetRule>(useForCachedDocuments: true)
             .AddComplexityAnalyzer((complexity, services) =>
             {
                 var limits = services.GetRequiredService<IOptions<GraphQLOptions>>().Value;

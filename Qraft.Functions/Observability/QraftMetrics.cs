@@ -23,6 +23,8 @@ public sealed class QraftMetrics
         GraphQLDuration = factory.CreateHistogram(
             "qraft_graphql_request_duration_seconds", "Time to execute a GraphQL request.",
             new HistogramConfiguration { LabelNames = ["operation", "outcome"], Buckets = RequestBuckets });
+        DocumentCache = factory.CreateCounter(
+            "qraft_graphql_document_cache_total", "GraphQL documents looked up in the parsed-document cache, by result (hit or miss).", "result");
         SignUps = factory.CreateCounter("qraft_signups_total", "Accounts created.");
         Logins = factory.CreateCounter("qraft_logins_total", "Login attempts by result.", "result");
         Throttled = factory.CreateCounter("qraft_login_throttled_total", "Login attempts refused by throttling without hashing.");
@@ -41,6 +43,8 @@ public sealed class QraftMetrics
     public Counter GraphQLRequests { get; }
 
     public Histogram GraphQLDuration { get; }
+
+    public Counter DocumentCache { get; }
 
     public Counter SignUps { get; }
 
