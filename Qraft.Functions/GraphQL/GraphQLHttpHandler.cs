@@ -138,25 +138,27 @@ public sealed partial class GraphQLHttpHandler(
         return string.IsNullOrWhiteSpace(parsed.Query) ? (null, Answer.BadRequest("Must provide query string.")) : (parsed, null);
     }
 
-    /// <summary>The body as text, or <see langword="null"/> once it passes the limit (chunked bodies carry no length up front).</summary>
+    /// <summary>
+    /// The body as text, or <see langword="null"/> once it passes the limit (chunked bodies carry no length up front).
+    /// Read from the server's own pipe buffers: a buffer per request was the largest allocation of a <c>me</c> request
+    /// (8 KB of its 23), and allocation is what sets how often the replica pauses for the GC.
+    /// </summary>
     private async Task<string?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var limit = options.Value.MaxRequestBytes;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        var reader = request.BodyReader;
+
+        // Returns at the end of the body, or as soon as it is one byte over the limit, so no more is ever buffered.
+        var read = await reader.ReadAtLeastAsync(limit + 1, cancellationToken);
+        try
         {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
+            // Invalid UTF-8 becomes U+FFFD here and then fails JSON or GraphQL parsing with a 400, never a 500.
+            return read.Buffer.Length > limit ? null : Encoding.UTF8.GetString(read.Buffer);
         }
-
-        // Invalid UTF-8 becomes U+FFFD here and then fails JSON or GraphQL parsing with a 400, never a 500.
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        finally
+        {
+            reader.AdvanceTo(read.Buffer.End);
+        }
     }
 
     private bool TryDeserialize<T>(string text, out T? value)
@@ -243,6 +245,11 @@ internal sealed class GraphQLResponse(ExecutionResult result, int status, IGraph
         // The same URL answers browsers with GraphiQL, so caches must key on Accept.
         response.Headers.Vary = "Accept";
         response.Headers.XContentTypeOptions = "nosniff";
-        await serializer.WriteAsync(response.Body, result, context.HttpContext.RequestAborted);
+
+        // Whole, with its length: bodies are small (a page of users is the largest, well under a megabyte), and a
+        // length instead of chunked framing is less work for Kestrel and for HAProxy on every response.
+        var json = serializer.Serialize(result);
+        response.ContentLength = Encoding.UTF8.GetByteCount(json);
+        await response.WriteAsync(json, Encoding.UTF8, context.HttpContext.RequestAborted);
     }
 }

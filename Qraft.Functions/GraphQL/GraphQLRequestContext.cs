@@ -1,3 +1,4 @@
+using System.Buffers;
 using GraphQL;
 using Qraft.Security;
 
@@ -40,12 +41,25 @@ public sealed class GraphQLRequestContext : Dictionary<string, object?>
             return null;
         }
 
-        var parts = header.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        return parts.Length == 2
-            && (parts[0].Equals("JWT", StringComparison.OrdinalIgnoreCase) || parts[0].Equals("Bearer", StringComparison.OrdinalIgnoreCase))
-            ? parts[1]
+        // Split on white space into exactly two parts, read in place: this runs on every authenticated request.
+        var text = header.AsSpan().Trim();
+        var gap = text.IndexOfAny(WhiteSpace);
+        if (gap < 0)
+        {
+            return null;
+        }
+
+        var scheme = text[..gap];
+        var token = text[gap..].TrimStart();
+        return !token.ContainsAny(WhiteSpace)
+            && (scheme.Equals("JWT", StringComparison.OrdinalIgnoreCase) || scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+            ? token.ToString()
             : null;
     }
+
+    /// <summary>What <see cref="string.Split(char[])"/> with no separators splits on: every Unicode white-space character.</summary>
+    private static readonly SearchValues<char> WhiteSpace = SearchValues.Create(
+        Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(char.IsWhiteSpace).ToArray());
 }
 
 internal static class ResolveFieldContextExtensions

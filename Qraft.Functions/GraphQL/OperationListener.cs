@@ -10,11 +10,12 @@ public sealed class OperationListener : DocumentExecutionListenerBase
     {
         if (context.UserContext is GraphQLRequestContext request)
         {
-            var fields = context.Operation.SelectionSet.Selections
-                .Select(s => s is GraphQLField field ? field.Name.StringValue : "fragment")
-                .Distinct()
-                .Order(StringComparer.Ordinal);
-            request.Operation = string.Join(',', fields);
+            var selections = context.Operation.SelectionSet.Selections;
+
+            // One root field is nearly every request; the name needs no list then.
+            request.Operation = selections.Count == 1
+                ? NameOf(selections[0])
+                : string.Join(',', selections.Select(NameOf).Distinct().Order(StringComparer.Ordinal));
             request.OperationType = context.Operation.Operation switch
             {
                 OperationType.Query => "query",
@@ -25,4 +26,6 @@ public sealed class OperationListener : DocumentExecutionListenerBase
 
         return Task.CompletedTask;
     }
+
+    private static string NameOf(ASTNode selection) => selection is GraphQLField field ? field.Name.StringValue : "fragment";
 }

@@ -39,13 +39,15 @@ internal static class HttpTriggerEndpoints
                 $"Function '{function.Name}' returns {method.ReturnType.Name}; the self host serves IActionResult or Task<IActionResult>.");
         }
 
+        // One per function, as MVC keeps one per action: a descriptor describes the endpoint, not the request.
+        var descriptor = new ActionDescriptor { DisplayName = function.Name };
         return async context =>
         {
             var target = factory?.Invoke(context.RequestServices, null);
             var arguments = Array.ConvertAll(binders, bind => bind(context));
             var returned = method.Invoke(target, arguments);
             var result = returned as IActionResult ?? await (Task<IActionResult>)returned!;
-            await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+            await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), descriptor));
         };
     }
 

@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -28,6 +30,12 @@ internal sealed class JwtAccessTokens(IOptions<JwtOptions> options, TimeProvider
     // Ours are about 200 characters; anything far longer is not worth parsing.
     private const int MaxTokenLength = 4096;
 
+    /// <summary>Signing inputs up to this many bytes are encoded on the stack; ours are about 160.</summary>
+    private const int StackLimit = 1024;
+
+    private static readonly SearchValues<char> TokenCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.");
+
     private readonly long _lifetimeSeconds = (long)options.Value.AccessTokenLifetime.TotalSeconds;
     private readonly byte[] _signingKey = Encoding.UTF8.GetBytes(options.Value.SigningKey ?? "");
     private readonly string _encodedHeader = EncodeHeader(NullIfEmpty(options.Value.KeyId));
@@ -47,17 +55,30 @@ internal sealed class JwtAccessTokens(IOptions<JwtOptions> options, TimeProvider
         return Sign(payload with { Exp = time.GetUtcNow().ToUnixTimeSeconds() + _lifetimeSeconds });
     }
 
+    /// <remarks>
+    /// Runs on every authenticated request, so the token is read in place: its segments are slices, and the expected
+    /// signature is computed and compared on the stack. Only the two decoded JSON segments are allocated.
+    /// </remarks>
     public TokenReadResult Read(string token)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength || !token.All(IsTokenCharacter))
+        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength || token.AsSpan().ContainsAnyExcept(TokenCharacters))
         {
             return TokenReadResult.Invalid;
         }
 
-        var segments = token.Split('.');
-        if (segments.Length != 3
-            || DecodeSegment(segments[0]) is not { } header
-            || DecodeSegment(segments[1]) is not { } payloadJson
+        var text = token.AsSpan();
+        var headerEnd = text.IndexOf('.');
+        var payloadLength = headerEnd < 0 ? -1 : text[(headerEnd + 1)..].IndexOf('.');
+        if (payloadLength < 0)
+        {
+            return TokenReadResult.Invalid;
+        }
+
+        var signingInput = text[..(headerEnd + 1 + payloadLength)];
+        var signature = text[(signingInput.Length + 1)..];
+        if (signature.Contains('.')
+            || DecodeSegment(text[..headerEnd]) is not { } header
+            || DecodeSegment(text.Slice(headerEnd + 1, payloadLength)) is not { } payloadJson
             || !TryReadHeader(header, out var keyId))
         {
             return TokenReadResult.Invalid;
@@ -66,10 +87,7 @@ internal sealed class JwtAccessTokens(IOptions<JwtOptions> options, TimeProvider
         byte[][] candidates = keyId is null ? _keysForTokensWithoutId
             : _keysById.TryGetValue(keyId, out var key) ? [key]
             : [];
-        var signingInput = Encoding.ASCII.GetBytes($"{segments[0]}.{segments[1]}");
-        var signature = Encoding.ASCII.GetBytes(segments[2]);
-        if (!candidates.Any(candidate => CryptographicOperations.FixedTimeEquals(Signature(candidate, signingInput), signature))
-            || !TryReadPayload(payloadJson, out var payload, out var notBefore))
+        if (!IsSignedByAny(candidates, signingInput, signature) || !TryReadPayload(payloadJson, out var payload, out var notBefore))
         {
             return TokenReadResult.Invalid;
         }
@@ -98,7 +116,41 @@ internal sealed class JwtAccessTokens(IOptions<JwtOptions> options, TimeProvider
     private static byte[] Signature(byte[] key, byte[] signingInput) =>
         Encoding.ASCII.GetBytes(Base64Url.EncodeToString(HMACSHA256.HashData(key, signingInput)));
 
-    private static bool TryReadHeader(byte[] json, out string? keyId)
+    /// <summary>
+    /// Whether <paramref name="signature"/> is the base64url HMAC of <paramref name="signingInput"/> under one of the
+    /// keys, compared as text in constant time, as <see cref="Signature"/> writes it. The input is ASCII (checked by the caller).
+    /// </summary>
+    private static bool IsSignedByAny(byte[][] keys, ReadOnlySpan<char> signingInput, ReadOnlySpan<char> signature)
+    {
+        var rented = signingInput.Length > StackLimit ? ArrayPool<byte>.Shared.Rent(signingInput.Length) : null;
+        try
+        {
+            var input = rented is null ? stackalloc byte[signingInput.Length] : rented.AsSpan(0, signingInput.Length);
+            Encoding.ASCII.GetBytes(signingInput, input);
+            Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            Span<char> expected = stackalloc char[Base64Url.GetEncodedLength(HMACSHA256.HashSizeInBytes)];
+            foreach (var key in keys)
+            {
+                HMACSHA256.HashData(key, input, mac);
+                Base64Url.EncodeToChars(mac, expected);
+                if (CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(expected), MemoryMarshal.AsBytes(signature)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static bool TryReadHeader(ReadOnlyMemory<byte> json, out string? keyId)
     {
         keyId = null;
         try
@@ -129,7 +181,7 @@ internal sealed class JwtAccessTokens(IOptions<JwtOptions> options, TimeProvider
     }
 
     private static bool TryReadPayload(
-        byte[] json, [NotNullWhen(true)] out AccessTokenPayload? payload, out double notBefore)
+        ReadOnlyMemory<byte> json, [NotNullWhen(true)] out AccessTokenPayload? payload, out double notBefore)
     {
         payload = null;
         notBefore = double.NegativeInfinity;
@@ -173,7 +225,7 @@ internal sealed class JwtAccessTokens(IOptions<JwtOptions> options, TimeProvider
     /// throws (rather than returning false) on a malformed length such as 5 characters, and JsonDocument defers
     /// UTF-8 checks of string values until they are read, so both are checked here, before any parsing.
     /// </summary>
-    private static byte[]? DecodeSegment(string segment)
+    private static ReadOnlyMemory<byte>? DecodeSegment(ReadOnlySpan<char> segment)
     {
         if (!Base64Url.IsValid(segment))
         {
@@ -182,11 +234,9 @@ internal sealed class JwtAccessTokens(IOptions<JwtOptions> options, TimeProvider
 
         var buffer = new byte[Base64Url.GetMaxDecodedLength(segment.Length)];
         return Base64Url.TryDecodeFromChars(segment, buffer, out var written) && Utf8.IsValid(buffer.AsSpan(0, written))
-            ? buffer[..written]
+            ? buffer.AsMemory(0, written)
             : null;
     }
-
-    private static bool IsTokenCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.';
 
     private static string EncodeHeader(string? keyId)
     {
