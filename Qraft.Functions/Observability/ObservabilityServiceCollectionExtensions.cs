@@ -31,6 +31,7 @@ public static class ObservabilityServiceCollectionExtensions
             .BindConfiguration("Logging:File")
             .Validate(o => o.FileSizeLimitBytes > 0 && o.RetainedFileCountLimit > 0, "Logging:File limits must be positive.")
             .ValidateOnStart();
+        builder.Services.AddOptions<ConsoleLogOptions>().BindConfiguration("Logging:Console");
         builder.Services.TryAddSingleton<QraftMetrics>();
         builder.AddQraftLogging(writeToConsole: host == QraftHostKind.SelfHost);
         builder.AddQraftApplicationInsights(host);
@@ -67,6 +68,7 @@ public static class ObservabilityServiceCollectionExtensions
     {
         var instance = services.GetRequiredService<IOptions<ReplicaOptions>>().Value.Instance;
         var file = services.GetRequiredService<IOptions<FileLogOptions>>().Value;
+        var console = services.GetRequiredService<IOptions<ConsoleLogOptions>>().Value;
         var providers = services.GetRequiredService<LoggerProviderCollection>();
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Information()
@@ -97,7 +99,7 @@ public static class ObservabilityServiceCollectionExtensions
                         flushToDiskInterval: TimeSpan.FromSeconds(1));
                     if (writeToConsole)
                     {
-                        local.Console(formatProvider: CultureInfo.InvariantCulture);
+                        local.Console(restrictedToMinimumLevel: console.MinimumLevel, formatProvider: CultureInfo.InvariantCulture);
                     }
                 },
                 bufferSize: LogQueueLength,

@@ -11,7 +11,8 @@ public static class AppProcess
 {
     private const int SigTerm = 15;
 
-    public static Process Start(int port, IReadOnlyDictionary<string, string> environment)
+    /// <param name="console">Receives each line the app writes to standard output; discarded when null.</param>
+    public static Process Start(int port, IReadOnlyDictionary<string, string> environment, Action<string>? console = null)
     {
         var workingDirectory = Directory.CreateTempSubdirectory("qraft-proc-");
         var start = new ProcessStartInfo("dotnet")
@@ -45,7 +46,13 @@ public static class AppProcess
             }
         };
         process.Start();
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is not null)
+            {
+                console?.Invoke(line.Data);
+            }
+        };
         process.BeginOutputReadLine();
         return process;
     }
