@@ -43,12 +43,14 @@ public static class Report
         s.AppendLine(Invariant($"| load generator | {m.Wrk} (Debian package `wrk`, Lua scripts in `bench/lua/` check every response body) |"));
         s.AppendLine(Invariant($"| load average before / after | {m.LoadBefore} / {r.LoadAfter} |"));
         s.AppendLine();
-        s.AppendLine("The load average counts runnable tasks, the benchmark's own included; \"others\" in the tables is the measured CPU of everything else. "
-            + "The machine is shared: other engineers' builds and test runs used part of the same two cores during the run. "
-            + "Every scenario below reports the CPU the machine spent on processes outside the benchmark (\"others\"); "
-            + "figures taken while others were busy understate what the stack can do.").AppendLine();
+        s.AppendLine("The load average counts runnable tasks, the benchmark's own included. \"others\" in the tables is the measured CPU of everything "
+            + "the benchmark did not start, kernel threads included (page writeback, memory management). This is a virtual machine whose speed drifts "
+            + "by up to a quarter between minutes (one 600,000-iteration hash took 120 to 170 ms on different days and hours), so every fraction "
+            + "below divides by a hash timed within the same run, and comparisons between variants were made side by side on one stack "
+            + "(FINDINGS.md), never between runs.").AppendLine();
 
         WriteTargets(s, r);
+        WriteWarmUps(s, r);
         WriteHashBound(s, r);
         WriteMe(s, r);
         WriteGrowth(s, r);
@@ -78,27 +80,28 @@ public static class Report
     private static void WriteTargets(StringBuilder s, BenchResults r)
     {
         s.AppendLine("## Targets").AppendLine();
+        s.AppendLine("Each figure is the run with the median throughput of three in a row, the range of the three in brackets.").AppendLine();
         s.AppendLine("| target | figure | met |").AppendLine("| --- | --- | --- |");
         foreach (var login in r.Logins.Where(l => l.Run.Wrk.Connections > l.Cores))
         {
             var hash = login.HashMs;
-            Row(s, Invariant($"login at {login.Iterations:N0} iterations ≥ 95 % of cores / hash, p99 < 3 × hash ({3 * hash:0} ms)"),
-                Invariant($"{login.Run.Wrk.RequestsPerSecond:0.0}/s = {login.Fraction:P0} of {login.LimitPerSecond:0.0}/s, p99 {login.Run.Wrk.P99Ms:0} ms, {login.Run.Wrk.Errors} errors"),
+            Row(s, Invariant($"login at {login.Iterations:N0} iterations, {login.Run.Wrk.Connections} connections: ≥ 95 % of cores / hash, p99 < 3 × hash ({3 * hash:0} ms)"),
+                Invariant($"{login.Run.Wrk.RequestsPerSecond:0.0}/s = {login.Fraction:P0} of {login.LimitPerSecond:0.0}/s{Spread(login.Run, x => 100 * x.RequestsPerSecond / login.LimitPerSecond, "0", " %")}, p99 {login.Run.Wrk.P99Ms:0} ms{Spread(login.Run, x => x.P99Ms, "0", " ms")}, {login.Run.Wrk.Errors} errors"),
                 login.Fraction >= 0.95 && login.Run.Wrk.P99Ms < 3 * hash && login.Run.Wrk.Errors == 0);
         }
 
         foreach (var signUp in r.SignUps)
         {
             Row(s, Invariant($"sign-up at {signUp.Iterations:N0} iterations ≥ 90 % of cores / hash"),
-                Invariant($"{signUp.Run.Wrk.RequestsPerSecond:0.0}/s = {signUp.Fraction:P0} of {signUp.LimitPerSecond:0.0}/s, {signUp.Run.Wrk.Errors} errors"),
+                Invariant($"{signUp.Run.Wrk.RequestsPerSecond:0.0}/s = {signUp.Fraction:P0} of {signUp.LimitPerSecond:0.0}/s{Spread(signUp.Run, x => 100 * x.RequestsPerSecond / signUp.LimitPerSecond, "0", " %")}, {signUp.Run.Wrk.Errors} errors"),
                 signUp.Fraction >= 0.90 && signUp.Run.Wrk.Errors == 0);
         }
 
         if (r.Me.LastOrDefault() is { } me)
         {
             Row(s, "me at 64 connections: ≥ 6,000 req/s",
-                Invariant($"{me.Wrk.RequestsPerSecond:N0} req/s, {me.Wrk.Errors} errors"), me.Wrk.RequestsPerSecond >= 6000 && me.Wrk.Errors == 0);
-            Row(s, "me at 64 connections: p99 < 25 ms", Invariant($"p99 {me.Wrk.P99Ms:0.0} ms (p50 {me.Wrk.P50Ms:0.0} ms)"), me.Wrk.P99Ms < 25);
+                Invariant($"{me.Wrk.RequestsPerSecond:N0} req/s{Spread(me, x => x.RequestsPerSecond, "N0", "")}, {me.Wrk.Errors} errors"), me.Wrk.RequestsPerSecond >= 6000 && me.Wrk.Errors == 0);
+            Row(s, "me at 64 connections: p99 < 25 ms", Invariant($"p99 {me.Wrk.P99Ms:0.0} ms{Spread(me, x => x.P99Ms, "0.0", " ms")} (p50 {me.Wrk.P50Ms:0.0} ms)"), me.Wrk.P99Ms < 25);
         }
 
         if (r.Growth.Count == 2)
@@ -108,7 +111,7 @@ public static class Report
             {
                 var change = (b.Wrk.P50Ms / a.Wrk.P50Ms) - 1;
                 Row(s, Invariant($"{name} p50 with {large.UsersInTable:N0} vs {small.UsersInTable:N0} users within 10 %"),
-                    Invariant($"{a.Wrk.P50Ms:0.00} → {b.Wrk.P50Ms:0.00} ms ({change:+0%;-0%})"), Math.Abs(change) <= 0.10);
+                    Invariant($"{a.Wrk.P50Ms:0.00}{Spread(a, x => x.P50Ms, "0.00", " ms")} → {b.Wrk.P50Ms:0.00} ms{Spread(b, x => x.P50Ms, "0.00", " ms")} ({change:+0%;-0%})"), Math.Abs(change) <= 0.10);
             }
         }
 
@@ -134,42 +137,76 @@ public static class Report
         s.AppendLine().AppendLine("The limit is cores / one hash (the faster of the timing above and one just before each run). Logins rotate over 32 pre-created accounts whose stored "
             + "hashes already use the replicas' iteration count (no upgrade re-hash); every response must carry a token, so throttling never "
             + "engages. Sign-ups use a new email per request.").AppendLine();
-        s.AppendLine("| scenario | connections | achieved | limit | achieved / limit | p50 | p99 | p99 / hash | errors | hash in replicas | replicas' CPU | Azurite's CPU | wrk CPU | others' CPU |");
-        s.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        s.AppendLine("| scenario | connections | achieved | limit | achieved / limit | p50 | p99 | p99 / hash | errors | hash in replicas | hashing | replicas' other CPU | Azurite | wrk | others | idle |");
+        s.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var b in r.Logins.Concat(r.SignUps))
         {
             var w = b.Run.Wrk;
-            s.AppendLine(Invariant($"| {b.Name} {b.Iterations:N0} | {w.Connections} | {w.RequestsPerSecond:0.0}/s | {b.LimitPerSecond:0.0}/s | {b.Fraction:P0} | {w.P50Ms:0} ms | {w.P99Ms:0} ms | {w.P99Ms / b.HashMs:0.0} | {w.Errors} | {b.ReplicaHashMs:0} ms | {Share(b.Run, "replicas")} | {Share(b.Run, "azurite")} | {Share(b.Run, "wrk")} | {Share(b.Run, "others")} |"));
+            s.AppendLine(Invariant($"| {b.Name} {b.Iterations:N0} | {w.Connections} | {w.RequestsPerSecond:0.0}/s{Spread(b.Run, x => x.RequestsPerSecond, "0.0", "")} | {b.LimitPerSecond:0.0}/s | {b.Fraction:P0} | {w.P50Ms:0} ms | {w.P99Ms:0} ms{Spread(b.Run, x => x.P99Ms, "0", "")} | {w.P99Ms / b.HashMs:0.0} | {w.Errors} | {b.ReplicaHashMs:0} ms | {Percent(b.Run, b.Run.Cpu.GetValueOrDefault("hashing"))} | {Percent(b.Run, b.Run.Cpu["replicas"] - b.Run.Cpu.GetValueOrDefault("hashing"))} | {Share(b.Run, "azurite")} | {Share(b.Run, "wrk")} | {Share(b.Run, "others")} | {Share(b.Run, "idle")} |"));
         }
 
-        s.AppendLine().AppendLine("\"hash in replicas\": mean of the replicas' `qraft_password_hash_duration_seconds` over the run, wall time: "
-            + "each replica hashes on one thread per core, so with more requests in flight than cores the hashes share the cores and each takes longer. "
-            + "A login also makes six Table Storage calls (two throttle reads, the user read, the login record, the throttle reset, the refresh token), "
-            + "a sign-up one; their client side and Azurite run on the same cores, which is what separates login at 260,000 iterations from its limit.");
+        s.AppendLine().AppendLine("\"hash in replicas\": mean of the replicas' `qraft_password_hash_duration_seconds`, wall time: with more hashes in "
+            + "flight than cores they share the cores and each takes longer. The CPU columns are shares of the whole machine; \"hashing\" is the "
+            + "replicas' hashing threads, so achieved / limit can reach at most what hashing got. A login makes five Table Storage calls (the "
+            + "throttle's account and address reads together with the user read, then the login record and the refresh token), a sign-up one. "
+            + "Azurite serves them from the same two cores, and its database (LokiJS) is rewritten whole to disk every 5 s after any write: "
+            + "that, the kernel's page writeback in \"others\", and the replicas' own GraphQL and storage work are the CPU hashing did not get. "
+            + "Against Azure Table Storage, which runs elsewhere, the replicas' cores would hash and do little else.");
         if (r.Logins.FirstOrDefault(l => l.Iterations == 260_000) is { } original)
         {
             var rate = original.Run.Wrk.RequestsPerSecond;
-            s.AppendLine().AppendLine(Invariant($"At 260,000 iterations the stack logs in {rate:0.0}/s against the original's ~{OriginalLoginsPerSecond}/s ({rate / OriginalLoginsPerSecond:0.0}×).")
-                + " Both are bound by the same hash, so the ceiling is the cores, not the code.");
+            s.AppendLine().AppendLine(Invariant($"At 260,000 iterations the stack logs in {rate:0.0}/s at {original.Run.Wrk.Connections} connections against the original's ~{OriginalLoginsPerSecond}/s ({rate / OriginalLoginsPerSecond:0.0}×), ")
+                + "through TLS and HAProxy where the original was measured on loopback without either. Both are bound by the same hash.");
         }
 
         s.AppendLine().AppendLine("![hash-bound](hash-bound.png)").AppendLine();
+    }
+
+    private static void WriteWarmUps(StringBuilder s, BenchResults r)
+    {
+        if (r.WarmUps.Count == 0)
+        {
+            return;
+        }
+
+        s.AppendLine("## Warm-up").AppendLine();
+        s.AppendLine("Before each measured group, the same load ran unmeasured in steps until the replicas' tiered-compilation threads used under "
+            + "2 % of a core in a step. A replica's JIT recompiles its hot code with profile data (dynamic PGO) for tens of seconds after every "
+            + "start, on a background thread that competes with the load for the cores; the figures after this section are the steady state, "
+            + "the steps below what a just-started replica (a restart, a scale-out) delivers meanwhile. Dynamic PGO off shortens this about "
+            + "threefold and costs a quarter more CPU per `me` for good (FINDINGS.md).").AppendLine();
+        s.AppendLine("| load | connections | each step: rate per second (cores the JIT used) |").AppendLine("| --- | --- | --- |");
+        foreach (var w in r.WarmUps)
+        {
+            var steps = w.Steps.Select(v => string.Create(CultureInfo.InvariantCulture, $"{v.RatePerSecond.ToString(v.RatePerSecond >= 100 ? "N0" : "0.0", CultureInfo.InvariantCulture)} ({v.JitCores:0.00})"));
+            s.AppendLine(Invariant($"| {w.Name} | {w.Connections} | {string.Join(" → ", steps)}, {w.StepSeconds} s steps |"));
+        }
+
+        s.AppendLine();
     }
 
     private static void WriteMe(StringBuilder s, BenchResults r)
     {
         s.AppendLine("## Authenticated `me` through HAProxy + TLS").AppendLine();
         s.AppendLine("Tokens of 32 accounts in rotation (HS256, signed with the stack's key), HTTP/1.1 keep-alive over TLS to HAProxy, round robin to three replicas. "
-            + "`me` verifies the token and reads the account from the replica's 5 s cache: no storage round trip per request.").AppendLine();
-        s.AppendLine("| connections | req/s | p50 | p90 | p99 | max | errors | replicas | HAProxy | wrk | supervisord | others | idle |");
-        s.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+            + "`me` verifies the token and reads the account from the replica's 5 s cache: no storage round trip per request. The replica takes the "
+            + "parsed, validated document from its document cache, and the local stack runs the replicas at nice 10, so that HAProxy, which every "
+            + "request passes through twice, keeps its share of the two cores (FINDINGS.md).").AppendLine();
+        s.AppendLine("| connections | req/s | p50 | p90 | p99 | max | replicas' p50 / p99 (HAProxy Tr) | errors | replicas | HAProxy | wrk | supervisord | others | idle |");
+        s.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var me in r.Me)
         {
             var w = me.Wrk;
-            s.AppendLine(Invariant($"| {w.Connections} | {w.RequestsPerSecond:N0} | {w.P50Ms:0.00} ms | {w.P90Ms:0.00} ms | {w.P99Ms:0.00} ms | {w.MaxMs:0} ms | {w.Errors} | {Share(me, "replicas")} | {Share(me, "haproxy")} | {Share(me, "wrk")} | {Share(me, "supervisord")} | {Share(me, "others")} | {Share(me, "idle")} |"));
+            var servers = me.Servers is { } t ? Invariant($"{t.P50Ms} / {t.P99Ms} ms") : "n/a";
+            s.AppendLine(Invariant($"| {w.Connections} | {w.RequestsPerSecond:N0}{Spread(me, x => x.RequestsPerSecond, "N0", "")} | {w.P50Ms:0.00} ms | {w.P90Ms:0.00} ms | {w.P99Ms:0.00} ms{Spread(me, x => x.P99Ms, "0.0", "")} | {w.MaxMs:0} ms | {servers} | {w.Errors} | {Share(me, "replicas")} | {Share(me, "haproxy")} | {Share(me, "wrk")} | {Share(me, "supervisord")} | {Share(me, "others")} | {Share(me, "idle")} |"));
         }
 
-        s.AppendLine().AppendLine("CPU columns: share of the whole machine (all cores) over the run, from /proc (wrk's own from `/usr/bin/time`).").AppendLine();
+        s.AppendLine().AppendLine("CPU columns: share of the whole machine (all cores) over the run, from /proc (wrk's own from `/usr/bin/time`). "
+            + "\"replicas' p50 / p99\" is HAProxy's Tr for the same requests, whole milliseconds, from its access log: the time a replica took, "
+            + "from the request reaching it to its response headers. The rest of wrk's figure was spent around the replicas: in HAProxy and TLS on "
+            + "both legs, and waiting for a core. At 64 connections the loop is closed and the machine saturated by construction, so p99 is CPU "
+            + "queueing shared by five programs on two cores: the replicas (whose GC pauses lengthen at nice 10, since a paused replica's "
+            + "collector waits behind HAProxy), HAProxy, the load generator, supervisord relaying HAProxy's log, and the kernel.").AppendLine();
         if (r.Me.LastOrDefault() is { } busiest)
         {
             var perRequestUs = 1e6 * busiest.Cpu["replicas"] / busiest.Wrk.Requests;
@@ -185,7 +222,7 @@ public static class Report
 
         if (r.MeCounters.Count > 0)
         {
-            s.AppendLine("dotnet-counters (System.Runtime) on app1 during the 64-connection run, means per second:").AppendLine();
+            s.AppendLine("dotnet-counters (System.Runtime) on app1 during another 64-connection run after the measured ones (the tool's own start would have cost those a second of CPU), means per second:").AppendLine();
             s.AppendLine("| counter | mean |").AppendLine("| --- | --- |");
             foreach (var (name, value) in r.MeCounters.Where(c => Interesting(c.Key)).OrderBy(c => c.Key, StringComparer.Ordinal))
             {
@@ -203,15 +240,15 @@ public static class Report
         s.AppendLine("## Cost growth with the table size").AppendLine();
         s.AppendLine("Accounts seeded straight into Azurite (bounded parallel upserts, one precomputed 260,000-iteration hash). `me` rotates over tokens of "
             + "500 accounts spread over the table, so replica caches miss and storage point reads happen; login rotates over the 32-account pool.").AppendLine();
-        s.AppendLine("The large table has 30,000 users, not 100,000: Azurite (LokiJS) keeps no index on PartitionKey/RowKey for entity tables, "
-            + "so every insert and every point read scans the table. Seeding is therefore quadratic (an attempt reached 63,000 users in 11 minutes "
-            + "and slowed to ~150 inserts/s), and any latency growth below is the emulator's scan, not the product's access pattern: "
-            + "the product reads one user by PartitionKey + RowKey, which Azure Table Storage serves from its key index.").AppendLine();
-        s.AppendLine("| users seeded | seed rate | me p50 | me p99 | me req/s | login p50 | login p99 | login/s | others' CPU (me / login) |");
-        s.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        s.AppendLine("Every read is a point read (one entity per partition, RowKey = PartitionKey). Azurite's LokiJS index serves only the first key "
+            + "it is asked for, RowKey; while RowKeys were a constant (\"user\") every read and insert scanned the table, which made 30,000 users "
+            + "25× slower and 100,000 impractical to seed (FINDINGS.md). p99 at the large size is Azurite rewriting its whole database file "
+            + "(tens of MB at 100,000 users) every 5 s after writes, which stalls its one thread; the product's reads are the same at any size.").AppendLine();
+        s.AppendLine("| users seeded | seed rate | me p50 | me p99 | me req/s | login p50 | login p99 | login/s | Azurite's CPU (me / login) | others' CPU (me / login) |");
+        s.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var g in r.Growth)
         {
-            s.AppendLine(Invariant($"| {g.UsersInTable:N0} | {g.SeedPerSecond:N0}/s | {g.Me.Wrk.P50Ms:0.00} ms | {g.Me.Wrk.P99Ms:0.00} ms | {g.Me.Wrk.RequestsPerSecond:N0} | {g.Login.Wrk.P50Ms:0} ms | {g.Login.Wrk.P99Ms:0} ms | {g.Login.Wrk.RequestsPerSecond:0.0} | {Share(g.Me, "others")} / {Share(g.Login, "others")} |"));
+            s.AppendLine(Invariant($"| {g.UsersInTable:N0} | {g.SeedPerSecond:N0}/s | {g.Me.Wrk.P50Ms:0.00} ms | {g.Me.Wrk.P99Ms:0.00} ms | {g.Me.Wrk.RequestsPerSecond:N0} | {g.Login.Wrk.P50Ms:0} ms | {g.Login.Wrk.P99Ms:0} ms | {g.Login.Wrk.RequestsPerSecond:0.0} | {Share(g.Me, "azurite")} / {Share(g.Login, "azurite")} | {Share(g.Me, "others")} / {Share(g.Login, "others")} |"));
         }
 
         s.AppendLine().AppendLine("![growth](growth.png)").AppendLine();
@@ -238,6 +275,14 @@ public static class Report
         || counter.Contains("gc.pause", StringComparison.Ordinal) || counter.Contains("total_allocated", StringComparison.Ordinal)
         || counter.Contains("thread_pool", StringComparison.Ordinal) || counter.Contains("lock_contentions", StringComparison.Ordinal)
         || counter.Contains("working_set", StringComparison.Ordinal);
+
+    /// <summary>" (min–max)" of a figure over the scenario's repeated runs; nothing for a single run.</summary>
+    private static string Spread(Scenario run, Func<RunSummary, double> figure, string format, string unit) =>
+        run.Runs is { Count: > 1 } runs
+            ? Invariant($" ({runs.Min(figure).ToString(format, CultureInfo.InvariantCulture)}–{runs.Max(figure).ToString(format, CultureInfo.InvariantCulture)}{unit})")
+            : "";
+
+    private static string Percent(Scenario run, double cpuSeconds) => Invariant($"{100 * cpuSeconds / run.Cpu["machineCapacity"]:0} %");
 
     private static string Share(Scenario run, string party) =>
         CpuShares(run).FirstOrDefault(p => p.Party == party) is { Party: not null } found ? Invariant($"{found.Percent:0} %") : "";

@@ -12,8 +12,15 @@ public sealed record Machine(
     DateTimeOffset Date,
     string LoadBefore);
 
-/// <summary>A wrk run with the CPU seconds each party spent during it (see <see cref="CpuMeter"/>).</summary>
-public sealed record Scenario(string Name, WrkResult Wrk, IReadOnlyDictionary<string, double> Cpu);
+/// <summary>
+/// A wrk run with the CPU seconds each party spent during it (see <see cref="CpuMeter"/>) and, where HAProxy logged
+/// them, the replicas' own response times for the same requests (see <see cref="HaproxyLog"/>).
+/// </summary>
+public sealed record Scenario(
+    string Name, WrkResult Wrk, IReadOnlyDictionary<string, double> Cpu, ServerTimes? Servers = null, IReadOnlyList<RunSummary>? Runs = null);
+
+/// <summary>One of a scenario's repeated runs, kept to show the spread around the one reported (see <see cref="Benchmarks"/>).</summary>
+public sealed record RunSummary(double RequestsPerSecond, double P50Ms, double P99Ms);
 
 public sealed record HashTime(int Iterations, double DotnetMs, double? OpensslMs);
 
@@ -30,6 +37,12 @@ public sealed record Bound(string Name, int Iterations, int Cores, double HashMs
 
 public sealed record Growth(int UsersInTable, double SeedPerSecond, Scenario Me, Scenario Login);
 
+/// <summary>Unmeasured load in steps until the replicas' JIT is quiet: what a just-started replica delivers meanwhile.</summary>
+public sealed record WarmUp(string Name, int Connections, int StepSeconds, IReadOnlyList<WarmUpStep> Steps);
+
+/// <param name="JitCores">CPU the replicas' tiered-compilation threads used during the step, in cores.</param>
+public sealed record WarmUpStep(double RatePerSecond, double JitCores);
+
 public sealed class BenchResults
 {
     public required Machine Machine { get; init; }
@@ -45,6 +58,8 @@ public sealed class BenchResults
     public Dictionary<string, double> MeCounters { get; set; } = [];
 
     public List<Growth> Growth { get; } = [];
+
+    public List<WarmUp> WarmUps { get; } = [];
 
     public List<SoloResult> Solo { get; } = [];
 
