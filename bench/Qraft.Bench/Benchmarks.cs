@@ -107,17 +107,25 @@ public sealed class Benchmarks(BenchOptions options, Stack stack, BenchResults r
         // The faster of this run's two timings: a hash slowed by someone else's load would lower the limit and flatter the figure.
         var hashMs = Math.Min(results.Hashes.First(h => h.Iterations == iterations).DotnetMs, Users.TimeOneHash(iterations, 3));
         var script = name == "login" ? "login.lua" : "signup.lua";
+        var machineBefore = MachineHashRate(iterations);
         var before = await ReplicaMetricsAsync();
         var run = await ScenarioAsync($"{name} {iterations} c{connections}", script, connections, options.LoadSeconds, environment);
         var after = await ReplicaMetricsAsync();
+        var machineAfter = MachineHashRate(iterations);
         var hashes = after.HashCount - before.HashCount;
         var bound = new Bound(
             name, iterations, _cores, hashMs, run,
-            hashes > 0 ? 1000 * (after.HashSeconds - before.HashSeconds) / hashes : 0);
+            hashes > 0 ? 1000 * (after.HashSeconds - before.HashSeconds) / hashes : 0,
+            [machineBefore, machineAfter]);
         Log($"{run.Name}: {run.Wrk.RequestsPerSecond:0.0}/s of a {bound.LimitPerSecond:0.0}/s limit ({bound.Fraction:P0}), p99 {run.Wrk.P99Ms:0} ms, "
-            + $"hash in replicas {bound.ReplicaHashMs:0} ms, errors {run.Wrk.Errors}");
+            + $"hash in replicas {bound.ReplicaHashMs:0} ms, {bound.HashingCpuMsPerRequest:0} ms of hashing CPU each, "
+            + $"machine alone {machineBefore:0.0}/{machineAfter:0.0}/s, errors {run.Wrk.Errors}");
         return bound;
     }
+
+    /// <summary>The bench itself hashing on every core for as long as one measured run, the stack idle.</summary>
+    private double MachineHashRate(int iterations) =>
+        Users.SustainedHashRate(iterations, _cores, TimeSpan.FromSeconds(options.LoadSeconds));
 
     /// <summary>`me` for many distinct users (so caches miss and storage is read) and logins, at 1,000 then 100,000 users.</summary>
     private async Task GrowthAsync(string poolTokens)

@@ -26,13 +26,23 @@ public sealed record HashTime(int Iterations, double DotnetMs, double? OpensslMs
 
 /// <summary>
 /// Password-bound throughput against its physical limit: cores / one hash. The replicas' own metric adds how long a
-/// hash took inside them under this load (wall time: more hashes than cores share the cores).
+/// hash took inside them under this load (wall time: more hashes than cores share the cores); the machine's own
+/// sustained rate, measured just before and just after the runs, says how much of that limit the cores deliver at all.
 /// </summary>
-public sealed record Bound(string Name, int Iterations, int Cores, double HashMs, Scenario Run, double ReplicaHashMs)
+public sealed record Bound(
+    string Name, int Iterations, int Cores, double HashMs, Scenario Run, double ReplicaHashMs, IReadOnlyList<double> MachinePerSecond)
 {
     public double LimitPerSecond => Cores * 1000 / HashMs;
 
     public double Fraction => Run.Wrk.RequestsPerSecond / LimitPerSecond;
+
+    /// <summary>Mean of the machine's sustained hash rates, nothing else of the bench running.</summary>
+    public double MachineMean => MachinePerSecond is { Count: > 0 } rates ? rates.Average() : double.NaN;
+
+    public double MachineFraction => MachineMean / LimitPerSecond;
+
+    /// <summary>CPU the replicas' hashing threads spent per request of the reported run (one hash each).</summary>
+    public double HashingCpuMsPerRequest => 1000 * Run.Cpu.GetValueOrDefault("hashing") / Run.Wrk.Requests;
 }
 
 public sealed record Growth(int UsersInTable, double SeedPerSecond, Scenario Me, Scenario Login);
