@@ -16,7 +16,7 @@ public sealed class AuthResolvers(
     RecentUsers recentUsers,
     IAccessTokens accessTokens,
     IRefreshTokens refreshTokens,
-    IOptions<JwtOptions> jwt,
+    IOptions<RefreshTokenOptions> refreshOptions,
     IOptions<AccountOptions> accountOptions,
     TimeProvider time)
 {
@@ -79,6 +79,16 @@ public sealed class AuthResolvers(
                 RefreshStatus.Expired => throw new TokenExpiredError("Refresh token is expired"),
                 _ => throw new TokenInvalidError("Invalid refresh token"),
             };
+
+            // The original's refresh tokens died with their account (a foreign key, deleted in cascade). The rotation
+            // is what names the account, so the check follows it; the successor, never handed out, is revoked with its
+            // family so no live token of the gone account stays in storage for an address registered again later.
+            if (await recentUsers.FindAsync(rotation.Email!, cancellationToken) is not { IsActive: true })
+            {
+                await refreshTokens.RevokeAsync(next.Token, cancellationToken);
+                throw new TokenInvalidError("Invalid refresh token");
+            }
+
             var access = accessTokens.Issue(rotation.Email!);
             return new RefreshTokenPayload(access.Token, new TokenClaims(access.Payload), next.ExpiresAt.ToUnixTimeSeconds(), next.Token);
         }
@@ -91,7 +101,7 @@ public sealed class AuthResolvers(
         // The original's keep-alive mode: a valid token gets a successor with the same origIat, until the chain is a
         // refresh lifetime old.
         var payload = ReadOrThrow(token);
-        var refreshExpires = DateTimeOffset.FromUnixTimeSeconds(payload.OrigIat) + jwt.Value.RefreshTokenLifetime;
+        var refreshExpires = DateTimeOffset.FromUnixTimeSeconds(payload.OrigIat) + refreshOptions.Value.RefreshTokenLifetime;
         if (time.GetUtcNow() > refreshExpires)
         {
             throw new TokenExpiredError("Refresh has expired");

@@ -245,6 +245,11 @@ internal sealed class GraphQLResponse(ExecutionResult result, int status, IGraph
         // The same URL answers browsers with GraphiQL, so caches must key on Accept.
         response.Headers.Vary = "Accept";
         response.Headers.XContentTypeOptions = "nosniff";
+        if (status == StatusCodes.Status405MethodNotAllowed)
+        {
+            // RFC 9110 §15.5.6: a 405 names the methods the resource does support.
+            response.Headers.Allow = "GET, POST";
+        }
 
         // Whole, with its length: bodies are small (a page of users is the largest, well under a megabyte), and a
         // length instead of chunked framing is less work for Kestrel and for HAProxy on every response.

@@ -9,7 +9,6 @@ public sealed class JwtOptions
     public const int MinKeyBytes = 32;
 
     public static readonly TimeSpan DefaultAccessTokenLifetime = TimeSpan.FromMinutes(5);
-    public static readonly TimeSpan DefaultRefreshTokenLifetime = TimeSpan.FromDays(7);
 
     /// <summary>
     /// The current HMAC key (<c>Jwt__SigningKey</c>); its UTF-8 bytes are the key, as with Django's
@@ -24,6 +23,4 @@ public sealed class JwtOptions
     public Dictionary<string, string> PreviousKeys { get; set; } = [];
 
     public TimeSpan AccessTokenLifetime { get; set; }
-
-    public TimeSpan RefreshTokenLifetime { get; set; }
 }

@@ -46,11 +46,6 @@ internal sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
             failures.AddError("Jwt__AccessTokenLifetime must be at least one second.");
         }
 
-        if (options.RefreshTokenLifetime < TimeSpan.FromSeconds(1))
-        {
-            failures.AddError("Jwt__RefreshTokenLifetime must be at least one second.");
-        }
-
         return failures.Build();
     }
 

@@ -1,8 +1,9 @@
 namespace Qraft.Security;
 
 /// <summary>
-/// The refresh-token setting of the <c>Jwt</c> section (<c>Jwt__RefreshTokenLifetime</c>). The access-token
-/// settings bind from the same section into their own options class.
+/// The refresh-token setting of the <c>Jwt</c> section (<c>Jwt__RefreshTokenLifetime</c>), for the stored tokens and
+/// for the keep-alive refresh alike. The access-token settings bind from the same section into their own class,
+/// which needs a signing key; storage is registered, and tested, without one.
 /// </summary>
 public sealed class RefreshTokenOptions
 {

@@ -26,11 +26,7 @@ public static class SecurityServiceCollectionExtensions
             .ValidateOnStart();
 
         services.AddOptions<JwtOptions>()
-            .Configure(options =>
-            {
-                options.AccessTokenLifetime = JwtOptions.DefaultAccessTokenLifetime;
-                options.RefreshTokenLifetime = JwtOptions.DefaultRefreshTokenLifetime;
-            })
+            .Configure(options => options.AccessTokenLifetime = JwtOptions.DefaultAccessTokenLifetime)
             .BindConfiguration(JwtOptions.SectionName)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>();

@@ -47,8 +47,8 @@ public static class UsersServiceCollectionExtensions
         services.AddOptions<RefreshTokenOptions>()
             .BindConfiguration(RefreshTokenOptions.SectionName)
             .Validate(
-                options => options.RefreshTokenLifetime > TimeSpan.Zero,
-                $"{RefreshTokenOptions.SectionName}:RefreshTokenLifetime must be positive.")
+                options => options.RefreshTokenLifetime >= TimeSpan.FromSeconds(1),
+                $"{RefreshTokenOptions.SectionName}:RefreshTokenLifetime must be at least one second.")
             .ValidateOnStart();
 
         services.AddOptions<LoginThrottleOptions>()

@@ -69,6 +69,37 @@ public sealed class HttpTransportTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("Can only perform a mutation operation from a POST request.", response.FirstErrorMessage);
     }
 
+    [Theory]
+    [InlineData("PUT")]
+    [InlineData("PATCH")]
+    [InlineData("DELETE")]
+    public async Task OtherMethodsGet405WithAnErrorBodyAndAllow(string method)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), "/graphql/")
+        {
+            Content = new StringContent("""{"query":"{ __typename }"}""", Encoding.UTF8, "application/json"),
+        };
+
+        using var response = await _app.Client.Http.SendAsync(request);
+        var answer = new GqlResponse(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers, response.Content.Headers.ContentType);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, answer.Status);
+        Assert.Equal("BAD_REQUEST", answer.FirstErrorCode);
+        Assert.Equal("GraphQL only supports GET and POST requests.", answer.FirstErrorMessage);
+        Assert.Equal(["GET", "POST"], response.Content.Headers.Allow.Order());
+    }
+
+    [Fact]
+    public async Task MutationOverGetNamesTheAllowedMethods()
+    {
+        var query = Uri.EscapeDataString("""mutation { verifyToken(token: "x") { payload } }""");
+
+        using var response = await _app.Client.Http.GetAsync($"/graphql/?query={query}");
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Contains("POST", response.Content.Headers.Allow);
+    }
+
     [Fact]
     public async Task BodiesOverTheLimitGet413()
     {

@@ -116,17 +116,39 @@ public sealed class TokenAttackApiTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task TokenOfADeletedAccountGrantsNothing()
     {
         var token = await _app.Client.LoginAsync(_email, _password);
-        var users = new TableClient(azurite.ConnectionString, _app.Settings["Qraft:Storage:TablePrefix"] + "users");
-        var rows = users.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"]);
-        await foreach (var row in rows)
-        {
-            await users.DeleteEntityAsync(row.PartitionKey, row.RowKey);
-        }
+        await DeleteAllUsersAsync();
 
         var (me, verify, refresh) = await SendEverywhereAsync(token);
 
         Assert.Equal(("UNAUTHENTICATED", "TOKEN_INVALID", "TOKEN_INVALID"), (me.FirstErrorCode, verify.FirstErrorCode, refresh.FirstErrorCode));
         Assert.Null(refresh.Data("refreshToken"));
+    }
+
+    [Fact]
+    public async Task RefreshTokenOfADeletedAccountIsRefusedAndStaysRevoked()
+    {
+        const string Rotate = "mutation($r:String!){ refreshToken(refreshToken:$r) { token refreshToken } }";
+        var login = await _app.Client.PostAsync(GraphQLClient.Login, new { email = _email, password = _password });
+        var refreshToken = login.Data("login")!["refreshToken"]!.GetValue<string>();
+        await DeleteAllUsersAsync();
+
+        var refused = await _app.Client.PostAsync(Rotate, new { r = refreshToken });
+        await _app.Client.SignUpAsync(_email, _password);
+        var afterReRegistration = await _app.Client.PostAsync(Rotate, new { r = refreshToken });
+
+        Assert.Equal(("TOKEN_INVALID", "Invalid refresh token"), (refused.FirstErrorCode, refused.FirstErrorMessage));
+        Assert.Null(refused.Data("refreshToken"));
+        Assert.Equal("TOKEN_INVALID", afterReRegistration.FirstErrorCode);
+        Assert.Null(afterReRegistration.Data("refreshToken"));
+    }
+
+    private async Task DeleteAllUsersAsync()
+    {
+        var users = new TableClient(azurite.ConnectionString, _app.Settings["Qraft:Storage:TablePrefix"] + "users");
+        await foreach (var row in users.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"]))
+        {
+            await users.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+        }
     }
 
     private async Task<(GqlResponse Me, GqlResponse Verify, GqlResponse Refresh)> SendEverywhereAsync(string token) =>

@@ -9,7 +9,7 @@ public sealed class HttpTriggerFunctionTests
     private static readonly IReadOnlyList<HttpTriggerFunction> Functions = HttpTriggerFunction.Discover(typeof(QraftSelfHost).Assembly);
 
     [Theory]
-    [InlineData("graphql", "graphql", "GET,POST")]
+    [InlineData("graphql", "graphql", "GET,POST,PUT,PATCH,DELETE")]
     [InlineData("health", "health", "GET")]
     [InlineData("ready", "health/ready", "GET")]
     [InlineData("metrics", "metrics", "GET")]

@@ -32,7 +32,6 @@ public sealed class JwtAccessTokensTests
                 KeyId = keyId,
                 PreviousKeys = previousKeys ?? [],
                 AccessTokenLifetime = TimeSpan.FromMinutes(5),
-                RefreshTokenLifetime = TimeSpan.FromDays(7),
             }),
             _time);
 

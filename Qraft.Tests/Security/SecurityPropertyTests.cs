@@ -194,7 +194,6 @@ public sealed class SecurityPropertyTests
             {
                 SigningKey = Key,
                 AccessTokenLifetime = TimeSpan.FromMinutes(5),
-                RefreshTokenLifetime = TimeSpan.FromDays(7),
             }),
             new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_795_520_994)));
 }

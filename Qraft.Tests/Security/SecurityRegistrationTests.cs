@@ -89,7 +89,6 @@ public sealed class SecurityRegistrationTests
 
         var jwt = host.Services.GetRequiredService<IOptions<JwtOptions>>().Value;
         Assert.Equal(TimeSpan.FromMinutes(5), jwt.AccessTokenLifetime);
-        Assert.Equal(TimeSpan.FromDays(7), jwt.RefreshTokenLifetime);
         Assert.Null(jwt.KeyId);
         Assert.Empty(jwt.PreviousKeys);
         Assert.Equal(600_000, host.Services.GetRequiredService<IOptions<PasswordHashingOptions>>().Value.PasswordIterations);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Qraft.Security;
 using Qraft.Users;
 
 namespace Qraft.Tests.Users;
@@ -37,6 +38,16 @@ public sealed class TableStorageOptionsTests
 
         Assert.Equal(endpoint, host.Services.GetRequiredService<IOptions<TableStorageOptions>>().Value.ConnectionString);
         await host.StopAsync();
+    }
+
+    [Fact]
+    public void RefreshTokensLastSevenDaysUnlessConfigured()
+    {
+        using var defaults = BuildHost([]);
+        using var configured = BuildHost(new() { ["Jwt:RefreshTokenLifetime"] = "01:00:00" });
+
+        Assert.Equal(TimeSpan.FromDays(7), defaults.Services.GetRequiredService<IOptions<RefreshTokenOptions>>().Value.RefreshTokenLifetime);
+        Assert.Equal(TimeSpan.FromHours(1), configured.Services.GetRequiredService<IOptions<RefreshTokenOptions>>().Value.RefreshTokenLifetime);
     }
 
     [Theory]
