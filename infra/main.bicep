@@ -74,6 +74,7 @@ var tableNames = [
   'users'
   'refreshtokens'
   'loginthrottle'
+  'leases'
 ]
 
 module monitoring 'modules/monitoring.bicep' = {

@@ -36,6 +36,8 @@ public sealed class QraftMetrics
             new HistogramConfiguration { LabelNames = ["operation"], Buckets = RequestBuckets });
         StorageErrors = factory.CreateCounter(
             "qraft_storage_errors_total", "Table Storage calls that failed because storage was unavailable.", "operation");
+        Purged = factory.CreateCounter(
+            "qraft_storage_purged_total", "Expired rows deleted by the periodic purge, by table.", "table");
     }
 
     public CollectorRegistry Registry { get; }
@@ -57,4 +59,6 @@ public sealed class QraftMetrics
     public Histogram StorageCalls { get; }
 
     public Counter StorageErrors { get; }
+
+    public Counter Purged { get; }
 }

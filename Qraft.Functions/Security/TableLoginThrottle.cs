@@ -18,7 +18,7 @@ internal sealed partial class TableLoginThrottle(
     StorageTables tables,
     IOptions<LoginThrottleOptions> options,
     TimeProvider time,
-    ILogger<TableLoginThrottle> logger) : ILoginThrottle
+    ILogger<TableLoginThrottle> logger) : ILoginThrottle, IExpiringState
 {
     /// <summary>Key prefixes: a login name may look like an address ("127.0.0.1" is a name no account has), so each scope keeps its own keys.</summary>
     private const string AccountScope = "account:";
@@ -59,6 +59,13 @@ internal sealed partial class TableLoginThrottle(
 
     public Task RecordSuccessAsync(string email, CancellationToken cancellationToken) =>
         tables.LoginThrottle.RunAsync("reset", (table, token) => table.DeleteAsync(AccountKey(email), token), cancellationToken);
+
+    public string Name => "loginthrottle";
+
+    /// <summary>Counts whose window closed: they refuse nothing, and the next failure would start over anyway.</summary>
+    public Task<int> PurgeAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        tables.LoginThrottle.DeleteWhereAsync(
+            TableClient.CreateQueryFilter($"WindowStart le {now - options.Value.Window}"), cancellationToken);
 
     private bool IsOverLimit(FailureEntity? state, int maxFailures, DateTimeOffset now) =>
         state is not null && now < state.WindowStart + options.Value.Window && state.Failures >= maxFailures;

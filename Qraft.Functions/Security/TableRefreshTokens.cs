@@ -15,7 +15,7 @@ namespace Qraft.Security;
 /// revoking a family costs one write however many tokens it has.
 /// </summary>
 internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshTokenOptions> options, TimeProvider time)
-    : IRefreshTokens
+    : IRefreshTokens, IExpiringState
 {
     /// <summary>Token keys are 64 hex digits, so a family's key can never be mistaken for one.</summary>
     private const string FamilyKeyPrefix = "family-";
@@ -42,7 +42,7 @@ internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshT
                 }
 
                 var now = time.GetUtcNow();
-                if (current.ExpiresAt <= now)
+                if (IsExpired(current, now))
                 {
                     return new RefreshResult(RefreshStatus.Expired, current.Email, null);
                 }
@@ -88,6 +88,29 @@ internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshT
                 return now;
             },
             cancellationToken);
+
+    public string Name => "refreshtokens";
+
+    /// <summary>
+    /// Tokens past their expiry or past the lifetime configured now (see <see cref="IsExpired"/>), and revoked
+    /// families older than that lifetime: every token of a family was issued before its revocation, so none is alive.
+    /// </summary>
+    public async Task<int> PurgeAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var oldest = now - options.Value.RefreshTokenLifetime;
+        var tokens = await tables.RefreshTokens.DeleteWhereAsync(
+            TableClient.CreateQueryFilter($"ExpiresAt le {now} or IssuedAt le {oldest}"), cancellationToken);
+        var families = await tables.RefreshTokens.DeleteWhereAsync(
+            TableClient.CreateQueryFilter($"RevokedAt le {oldest}"), cancellationToken);
+        return tokens + families;
+    }
+
+    /// <summary>
+    /// A shortened lifetime setting applies to tokens issued before the change too: what an operator shortening it
+    /// wants, and what lets the purge delete a revoked family once no token issued before its revocation can live.
+    /// </summary>
+    private bool IsExpired(TokenEntity token, DateTimeOffset now) =>
+        token.ExpiresAt <= now || token.IssuedAt + options.Value.RefreshTokenLifetime <= now;
 
     private (IssuedRefreshToken Issued, TokenEntity Entity) NewToken(string email, string familyId)
     {

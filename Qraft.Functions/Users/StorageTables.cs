@@ -31,6 +31,7 @@ internal sealed class StorageTables
         Users = Table("users");
         RefreshTokens = Table("refreshtokens");
         LoginThrottle = Table("loginthrottle");
+        Leases = Table("leases");
     }
 
     public StorageTable Users { get; }
@@ -38,6 +39,8 @@ internal sealed class StorageTables
     public StorageTable RefreshTokens { get; }
 
     public StorageTable LoginThrottle { get; }
+
+    public StorageTable Leases { get; }
 
     /// <summary>
     /// The SDK's defaults (3 retries, 100 s network timeout) would hold a request for minutes against a stopped account;
@@ -94,6 +97,43 @@ internal sealed class StorageTable(TableClient client, string name, TimeSpan ope
         }
     }
 
+    /// <summary>
+    /// Deletes every entity <paramref name="filter"/> matches, a page of keys at a time, each page and each delete a
+    /// bounded call of its own. A delete is conditional on the ETag the scan saw, so an entity written since (a
+    /// throttle count that a new failure revived) stays; one deleted by someone else meanwhile is not counted.
+    /// </summary>
+    public async Task<int> DeleteWhereAsync(string filter, CancellationToken cancellationToken)
+    {
+        const int PageSize = 100;
+        var deleted = 0;
+        string? continuation = null;
+        do
+        {
+            var (keys, next) = await RunAsync(
+                "purge_scan",
+                async (table, token) =>
+                {
+                    var pages = table.QueryAsync<TableEntity>(filter, PageSize, ["PartitionKey", "RowKey"], token).AsPages(continuation, PageSize);
+                    await foreach (var page in pages)
+                    {
+                        return (page.Values, page.ContinuationToken);
+                    }
+
+                    return ((IReadOnlyList<TableEntity>)[], (string?)null);
+                },
+                cancellationToken);
+            foreach (var entity in keys)
+            {
+                deleted += await RunAsync("purge_delete", (table, token) => DeleteIfUnchangedAsync(table, entity, token), cancellationToken);
+            }
+
+            continuation = next;
+        }
+        while (continuation is not null);
+
+        return deleted;
+    }
+
     public Task RunAsync(string operation, Func<TableClient, CancellationToken, Task> call, CancellationToken cancellationToken) =>
         RunAsync(
             operation,
@@ -122,6 +162,19 @@ internal sealed class StorageTable(TableClient client, string name, TimeSpan ope
         }
 
         return creation.WaitAsync(cancellationToken);
+    }
+
+    private static async Task<int> DeleteIfUnchangedAsync(TableClient table, TableEntity entity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, entity.ETag, cancellationToken);
+            return 1;
+        }
+        catch (RequestFailedException gone) when (gone.Status is 404 or 412)
+        {
+            return 0;
+        }
     }
 
     private static bool IsOutage(Exception exception) => exception switch

@@ -15,7 +15,8 @@ public static class UsersServiceCollectionExtensions
     private const int MaxTablePrefixLength = 40;
 
     /// <summary>
-    /// Users, refresh tokens and login throttling on Azure Table Storage, plus the readiness probe; all of them share
+    /// Users, refresh tokens and login throttling on Azure Table Storage, plus the readiness probe and the periodic
+    /// purge of expired rows (<see cref="ExpiredStatePurge"/>); all of them share
     /// one <see cref="TableServiceClient"/>. Settings are checked at startup. When the setting is an endpoint URI the
     /// client signs in with the registered <see cref="TokenCredential"/>: DefaultAzureCredential unless one is
     /// registered already (the managed identity in Azure, a developer's az login locally).
@@ -66,8 +67,22 @@ public static class UsersServiceCollectionExtensions
         services.AddSingleton<StorageTables>();
         services.AddSingleton<IUserStore, TableUserStore>();
         services.AddSingleton<IStorageProbe, TableStorageProbe>();
-        services.AddSingleton<IRefreshTokens, TableRefreshTokens>();
-        services.AddSingleton<ILoginThrottle, TableLoginThrottle>();
+        services.AddSingleton<TableRefreshTokens>();
+        services.AddSingleton<IRefreshTokens>(provider => provider.GetRequiredService<TableRefreshTokens>());
+        services.AddSingleton<IExpiringState>(provider => provider.GetRequiredService<TableRefreshTokens>());
+        services.AddSingleton<TableLoginThrottle>();
+        services.AddSingleton<ILoginThrottle>(provider => provider.GetRequiredService<TableLoginThrottle>());
+        services.AddSingleton<IExpiringState>(provider => provider.GetRequiredService<TableLoginThrottle>());
+
+        services.AddOptions<PurgeOptions>()
+            .BindConfiguration(PurgeOptions.SectionName)
+            .Validate(
+                options => options.Interval == TimeSpan.Zero || options.Interval >= TimeSpan.FromMinutes(1),
+                $"{PurgeOptions.SectionName}:Interval must be zero (off) or at least a minute.")
+            .ValidateOnStart();
+        services.AddSingleton<StorageLeases>();
+        services.AddSingleton<ExpiredStatePurge>();
+        services.AddHostedService(provider => provider.GetRequiredService<ExpiredStatePurge>());
         return builder;
     }
 
