@@ -69,6 +69,9 @@ internal sealed class StorageTable(TableClient client, string name, TimeSpan ope
     private readonly Lock _creationLock = new();
     private Task? _creation;
 
+    /// <summary>The table's name without the deployment prefix.</summary>
+    public string Name => name;
+
     /// <param name="operation">
     /// A constant verb naming the store method ("get", "insert", ...); with the table name it labels the storage metrics,
     /// so it must never carry data.

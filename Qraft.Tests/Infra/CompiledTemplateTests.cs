@@ -1,4 +1,7 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Qraft.Observability;
+using Qraft.Users;
 
 namespace Qraft.Tests.Infra;
 
@@ -114,6 +117,23 @@ public sealed class CompiledTemplateTests(CompiledTemplate template) : IClassFix
         var roles = RoleDefinitionIds();
         Assert.Contains(roles, id => id.Contains(StorageBlobDataOwner, StringComparison.Ordinal));
         Assert.Contains(roles, id => id.Contains(StorageTableDataContributor, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheTemplateCreatesExactlyTheTablesTheAppUses()
+    {
+        // Constructing the clients does no I/O.
+        var app = new StorageTables(
+            Options.Create(new TableStorageOptions { ConnectionString = TableStorageOptions.DevelopmentConnectionString }),
+            new Azure.Identity.DefaultAzureCredential(),
+            new QraftMetrics());
+        var used = typeof(StorageTables).GetProperties()
+            .Where(property => property.PropertyType == typeof(StorageTable))
+            .Select(property => ((StorageTable)property.GetValue(app)!).Name);
+
+        var created = template.Root["variables"]!["tableNames"]!.AsArray().Select(name => (string)name!);
+
+        Assert.Equal(used.Order(), created.Order());
     }
 
     [Fact]
