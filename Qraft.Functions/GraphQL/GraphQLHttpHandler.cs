@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Mime;
 using System.Text;
@@ -199,12 +200,35 @@ public sealed partial class GraphQLHttpHandler(
 
     private GraphQLResponse Respond(Answer outcome, string operation, string operationType, long started)
     {
+        LimitErrors(outcome.Result);
         var elapsed = Stopwatch.GetElapsedTime(started);
         var code = outcome.Result.Errors is { Count: > 0 } errors ? errors[0].Code ?? "INTERNAL" : "ok";
         metrics.GraphQLRequests.WithLabels(operation, code).Inc();
         metrics.GraphQLDuration.WithLabels(operation, code).Observe(elapsed.TotalSeconds);
         LogOperation(logger, operationType, operation, code, outcome.Status, elapsed.TotalMilliseconds);
         return new GraphQLResponse(outcome.Result, outcome.Status, serializer);
+    }
+
+    /// <summary>
+    /// Keeps the first <see cref="GraphQLOptions.MaxErrors"/> errors and says how many more there were: clients act on
+    /// the first, and an answer many times the size of its request is a bandwidth amplifier.
+    /// </summary>
+    private void LimitErrors(ExecutionResult result)
+    {
+        var max = options.Value.MaxErrors;
+        if (result.Errors is not { } errors || errors.Count <= max)
+        {
+            return;
+        }
+
+        var kept = new ExecutionErrors();
+        foreach (var error in errors.Take(max))
+        {
+            kept.Add(error);
+        }
+
+        kept.Add(new BadRequestError(string.Create(CultureInfo.InvariantCulture, $"{errors.Count - max} more errors are not listed.")));
+        result.Errors = kept;
     }
 
     private static ExecutionResult ErrorResult(string message) => new() { Errors = [new BadRequestError(message)] };

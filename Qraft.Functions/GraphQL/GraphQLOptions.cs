@@ -23,6 +23,22 @@ public sealed class GraphQLOptions
     /// <summary>Fragment definitions one document may hold; GraphiQL's introspection query has three.</summary>
     public int MaxFragments { get; set; } = 50;
 
+    /// <summary>
+    /// Directives one document may use, anywhere in it. The schema's operations need none; <c>@include</c> and
+    /// <c>@skip</c> a few. Each one is checked against every other at its location, so 3,000 on one field (57 KB)
+    /// cost a replica half a second and a 512 KB error list.
+    /// </summary>
+    public int MaxDirectives { get; set; } = 50;
+
+    /// <summary>Arguments of fields and directives one document may pass; every operation of the schema takes at most three.</summary>
+    public int MaxArguments { get; set; } = 200;
+
+    /// <summary>
+    /// Errors one response lists, the last saying how many more there were: a 45 KB document of unknown directives
+    /// drew 15,000 errors, a 1.9 MB answer.
+    /// </summary>
+    public int MaxErrors { get; set; } = 20;
+
     /// <summary>Validated documents kept per replica (<see cref="DocumentCache"/>); 0 turns the cache off.</summary>
     public int DocumentCacheEntries { get; set; } = 200;
 }

@@ -20,7 +20,7 @@ public static partial class GraphQLServiceCollectionExtensions
     {
         builder.Services.AddOptions<GraphQLOptions>()
             .BindConfiguration("Qraft:GraphQL")
-            .Validate(o => o is { MaxRequestBytes: > 0, MaxDepth: > 0, MaxComplexity: > 0, MaxRootFields: > 0, MaxSelections: > 0, MaxFragments: > 0 }, "Qraft:GraphQL limits must be positive.")
+            .Validate(o => o is { MaxRequestBytes: > 0, MaxDepth: > 0, MaxComplexity: > 0, MaxRootFields: > 0, MaxSelections: > 0, MaxFragments: > 0, MaxDirectives: > 0, MaxArguments: > 0, MaxErrors: > 0 }, "Qraft:GraphQL limits must be positive.")
             .Validate(o => o.DocumentCacheEntries >= 0, "Qraft:GraphQL:DocumentCacheEntries must be 0 (off) or more.")
             .ValidateOnStart();
         builder.Services.AddSingleton<IConfigureExecution, DocumentCache>();

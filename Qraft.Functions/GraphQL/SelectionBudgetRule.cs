@@ -1,5 +1,6 @@
 using GraphQL.Validation;
 using GraphQLParser.AST;
+using GraphQLParser.Visitors;
 using Microsoft.Extensions.Options;
 
 namespace Qraft.GraphQL;
@@ -12,11 +13,12 @@ namespace Qraft.GraphQL;
 /// The number of fragment definitions is capped too: the standard rules compare fragments pairwise, so a chain of
 /// 1,500 one-field fragments (within the selection budget) held a replica for 7 s. And the root fields, aliases and
 /// those reached through root-level fragments included, are capped so one request cannot fan out into many logins,
-/// sign-ups or introspections.
+/// sign-ups or introspections. Directives and arguments are counted over the document as written, and the count stops
+/// at the first one over its limit: the standard rules compare them pairwise and report each duplicate.
 /// </summary>
 internal sealed class SelectionBudgetRule(IOptions<GraphQLOptions> options) : ValidationRuleBase
 {
-    public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context)
+    public override async ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context)
     {
         var limit = options.Value.MaxSelections;
         var definitions = context.Document.Definitions.OfType<GraphQLFragmentDefinition>().ToList();
@@ -28,6 +30,8 @@ internal sealed class SelectionBudgetRule(IOptions<GraphQLOptions> options) : Va
                 $"A document may define at most {options.Value.MaxFragments} fragments; this one defines {definitions.Count}.",
                 context.Operation);
         }
+
+        await new UsageCounter(options.Value).VisitAsync(context.Document, new DefaultVisitorContext { CancellationToken = context.CancellationToken });
 
         var fragments = new Dictionary<string, GraphQLFragmentDefinition>(StringComparer.Ordinal);
         foreach (var fragment in definitions)
@@ -57,7 +61,24 @@ internal sealed class SelectionBudgetRule(IOptions<GraphQLOptions> options) : Va
                 context.Operation));
         }
 
-        return default;
+        return null;
+    }
+
+    /// <summary>Counts directives and arguments wherever they appear, each definition once, and throws past a limit.</summary>
+    private sealed class UsageCounter(GraphQLOptions limits) : ASTVisitor<DefaultVisitorContext>
+    {
+        private int _directives;
+        private int _arguments;
+
+        protected override ValueTask VisitDirectiveAsync(GraphQLDirective directive, DefaultVisitorContext context) =>
+            ++_directives > limits.MaxDirectives
+                ? throw new ValidationError(default, "TOO_MANY_DIRECTIVES", $"A document may use at most {limits.MaxDirectives} directives; this one uses more.", directive)
+                : base.VisitDirectiveAsync(directive, context);
+
+        protected override ValueTask VisitArgumentAsync(GraphQLArgument argument, DefaultVisitorContext context) =>
+            ++_arguments > limits.MaxArguments
+                ? throw new ValidationError(default, "TOO_MANY_ARGUMENTS", $"A document may pass at most {limits.MaxArguments} arguments; this one passes more.", argument)
+                : base.VisitArgumentAsync(argument, context);
     }
 
     /// <summary>Sizes selection sets, memoizing fragments; sizes saturate just above the limit so nothing overflows.</summary>
