@@ -1,4 +1,3 @@
-using Azure;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -50,8 +49,9 @@ internal sealed partial class ExpiredStatePurge(
 
             return total;
         }
-        catch (Exception exception) when (exception is StorageUnavailableException or RequestFailedException)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            // Housekeeping must never stop a replica that serves logins (a hosted service's exception stops the host).
             // The lease, if taken, lapses by the next interval, when some replica tries again.
             LogFailed(logger, exception);
             return null;

@@ -118,6 +118,15 @@ public sealed class ExpiredStatePurgeTests(AzuriteFixture azurite)
         Assert.Equal(RefreshStatus.Invalid, status);
     }
 
+    [Fact]
+    public async Task APurgeThatCannotReachStorageReportsNothingAndThrowsNothing()
+    {
+        const string Nowhere = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;";
+        await using var replica = await StorageServices.StartAsync(Nowhere, _tablePrefix, _time);
+
+        Assert.Null(await replica.Get<ExpiredStatePurge>().RunOnceAsync(CancellationToken.None));
+    }
+
     private Task<StorageServices> StartAsync(Dictionary<string, string?>? settings = null) =>
         StorageServices.StartAsync(azurite.ConnectionString, _tablePrefix, _time, settings);
 }
