@@ -26,7 +26,7 @@ public sealed class GraphQLOptions
     /// <summary>
     /// Directives one document may use, anywhere in it. The schema's operations need none; <c>@include</c> and
     /// <c>@skip</c> a few. Each one is checked against every other at its location, so 3,000 on one field (57 KB)
-    /// cost a replica half a second and a 512 KB error list.
+    /// cost a replica up to half a second and a 512 KB error list.
     /// </summary>
     public int MaxDirectives { get; set; } = 50;
 

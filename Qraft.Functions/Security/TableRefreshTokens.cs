@@ -92,17 +92,14 @@ internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshT
     public string Name => "refreshtokens";
 
     /// <summary>
-    /// Tokens past their expiry or past the lifetime configured now (see <see cref="IsExpired"/>), and revoked
-    /// families older than that lifetime: every token of a family was issued before its revocation, so none is alive.
+    /// In one scan: tokens past their expiry or past the lifetime configured now (see <see cref="IsExpired"/>), and
+    /// revoked families older than that lifetime, since every token of a family was issued before its revocation.
     /// </summary>
-    public async Task<int> PurgeAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<int> PurgeAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var oldest = now - options.Value.RefreshTokenLifetime;
-        var tokens = await tables.RefreshTokens.DeleteWhereAsync(
-            TableClient.CreateQueryFilter($"ExpiresAt le {now} or IssuedAt le {oldest}"), cancellationToken);
-        var families = await tables.RefreshTokens.DeleteWhereAsync(
-            TableClient.CreateQueryFilter($"RevokedAt le {oldest}"), cancellationToken);
-        return tokens + families;
+        return tables.RefreshTokens.DeleteWhereAsync(
+            TableClient.CreateQueryFilter($"ExpiresAt le {now} or IssuedAt le {oldest} or RevokedAt le {oldest}"), cancellationToken);
     }
 
     /// <summary>
