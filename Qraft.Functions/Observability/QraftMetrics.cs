@@ -32,7 +32,7 @@ public sealed class QraftMetrics
             "qraft_password_hash_duration_seconds", "Time of one password hash or verification.",
             new HistogramConfiguration { Buckets = HashBuckets });
         PasswordHashEngine = factory.CreateGauge(
-            "qraft_password_hash_engine", "1 for the PBKDF2-HMAC-SHA256 engine this replica hashes passwords with (sha-ni or platform).", "engine");
+            "qraft_password_hash_engine", "1 for the PBKDF2-HMAC-SHA256 engine this replica hashes passwords with (sha-ni, arm64-sha2 or platform).", "engine");
         StorageCalls = factory.CreateHistogram(
             "qraft_storage_call_duration_seconds", "Table Storage calls by operation.",
             new HistogramConfiguration { LabelNames = ["operation"], Buckets = RequestBuckets });
