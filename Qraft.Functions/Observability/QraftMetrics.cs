@@ -31,6 +31,8 @@ public sealed class QraftMetrics
         PasswordHashes = factory.CreateHistogram(
             "qraft_password_hash_duration_seconds", "Time of one password hash or verification.",
             new HistogramConfiguration { Buckets = HashBuckets });
+        PasswordHashEngine = factory.CreateGauge(
+            "qraft_password_hash_engine", "1 for the PBKDF2-HMAC-SHA256 engine this replica hashes passwords with (sha-ni, arm64-sha2 or platform).", "engine");
         StorageCalls = factory.CreateHistogram(
             "qraft_storage_call_duration_seconds", "Table Storage calls by operation.",
             new HistogramConfiguration { LabelNames = ["operation"], Buckets = RequestBuckets });
@@ -55,6 +57,8 @@ public sealed class QraftMetrics
     public Counter Throttled { get; }
 
     public Histogram PasswordHashes { get; }
+
+    public Gauge PasswordHashEngine { get; }
 
     public Histogram StorageCalls { get; }
 

@@ -4,14 +4,16 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Konscious.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using Qraft.Security.Pbkdf2;
 
 namespace Qraft.Security;
 
 /// <summary>
 /// Django's password hashers. New hashes are <c>pbkdf2_sha256</c>; <c>pbkdf2_sha1</c>, <c>argon2</c> and
-/// <c>bcrypt_sha256</c> hashes imported from the original still verify and are flagged for an upgrade.
+/// <c>bcrypt_sha256</c> hashes imported from the original still verify and are flagged for an upgrade. PBKDF2-SHA256,
+/// the timing equaliser and harden_runtime all run on <paramref name="pbkdf2"/>, so every path costs the same work.
 /// </summary>
-internal sealed partial class DjangoPasswordHasher(IOptions<PasswordHashingOptions> options) : IPasswordHasher
+internal sealed partial class DjangoPasswordHasher(IOptions<PasswordHashingOptions> options, IPbkdf2Sha256 pbkdf2) : IPasswordHasher
 {
     private const string Pbkdf2Sha256 = "pbkdf2_sha256";
     private const string Pbkdf2Sha1 = "pbkdf2_sha1";
@@ -36,7 +38,7 @@ internal sealed partial class DjangoPasswordHasher(IOptions<PasswordHashingOptio
     {
         ArgumentNullException.ThrowIfNull(password);
         var salt = RandomNumberGenerator.GetString(SaltAlphabet, SaltLength);
-        return EncodePbkdf2(Pbkdf2Sha256, password, salt, _iterations, HashAlgorithmName.SHA256, SHA256.HashSizeInBytes);
+        return EncodePbkdf2(Pbkdf2Sha256, password, salt, _iterations);
     }
 
     public PasswordCheck Verify(string password, string? encoded)
@@ -50,7 +52,7 @@ internal sealed partial class DjangoPasswordHasher(IOptions<PasswordHashingOptio
         // No account, an unusable ("!...") password or a hash we cannot read: cost what a real check costs,
         // so the answer's timing does not reveal which it was.
         Span<byte> discarded = stackalloc byte[SHA256.HashSizeInBytes];
-        Rfc2898DeriveBytes.Pbkdf2(password, "qraft-timing-equaliser"u8, discarded, _iterations, HashAlgorithmName.SHA256);
+        DerivePbkdf2Sha256(password, "qraft-timing-equaliser"u8, _iterations, discarded);
         return PasswordCheck.Failed;
     }
 
@@ -60,15 +62,14 @@ internal sealed partial class DjangoPasswordHasher(IOptions<PasswordHashingOptio
         var separator = encoded.IndexOf('$');
         return separator < 0 ? null : encoded[..separator] switch
         {
-            Pbkdf2Sha256 => VerifyPbkdf2(password, encoded, HashAlgorithmName.SHA256, SHA256.HashSizeInBytes),
-            Pbkdf2Sha1 => VerifyPbkdf2(password, encoded, HashAlgorithmName.SHA1, SHA1.HashSizeInBytes),
+            Pbkdf2Sha256 or Pbkdf2Sha1 => VerifyPbkdf2(password, encoded),
             Argon2 => VerifyArgon2(password, encoded),
             BCryptSha256 => VerifyBCryptSha256(password, encoded),
             _ => null,
         };
     }
 
-    private PasswordCheck? VerifyPbkdf2(string password, string encoded, HashAlgorithmName digest, int length)
+    private PasswordCheck? VerifyPbkdf2(string password, string encoded)
     {
         var parts = encoded.Split('$', 4);
         if (parts.Length != 4
@@ -80,14 +81,14 @@ internal sealed partial class DjangoPasswordHasher(IOptions<PasswordHashingOptio
         }
 
         var (algorithm, salt) = (parts[0], parts[2]);
-        var recomputed = EncodePbkdf2(algorithm, password, salt, iterations, digest, length);
+        var recomputed = EncodePbkdf2(algorithm, password, salt, iterations);
         if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(recomputed), Encoding.UTF8.GetBytes(encoded)))
         {
             // Django's harden_runtime: a wrong guess against an old, cheaper hash still costs the configured
             // work, so failed logins do not reveal which accounts have not been upgraded yet.
             if (iterations < _iterations)
             {
-                Rfc2898DeriveBytes.Pbkdf2(password, Encoding.UTF8.GetBytes(salt), _iterations - iterations, digest, length);
+                DerivePbkdf2(algorithm, password, salt, _iterations - iterations);
             }
 
             return PasswordCheck.Failed;
@@ -152,11 +153,37 @@ internal sealed partial class DjangoPasswordHasher(IOptions<PasswordHashingOptio
         return BCrypt.Net.BCrypt.Verify(prehashed, bcryptHash) ? PasswordCheck.SucceededNeedsRehash : PasswordCheck.Failed;
     }
 
-    private static string EncodePbkdf2(
-        string algorithm, string password, string salt, int iterations, HashAlgorithmName digest, int length)
+    private string EncodePbkdf2(string algorithm, string password, string salt, int iterations) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"{algorithm}${iterations}${salt}${Convert.ToBase64String(DerivePbkdf2(algorithm, password, salt, iterations))}");
+
+    /// <summary>Django's PBKDF2 over the UTF-8 of both strings: SHA-256 on the engine, SHA-1 (imported hashes only) on the platform.</summary>
+    private byte[] DerivePbkdf2(string algorithm, string password, string salt, int iterations)
     {
-        var derived = Rfc2898DeriveBytes.Pbkdf2(password, Encoding.UTF8.GetBytes(salt), iterations, digest, length);
-        return string.Create(CultureInfo.InvariantCulture, $"{algorithm}${iterations}${salt}${Convert.ToBase64String(derived)}");
+        var saltBytes = Encoding.UTF8.GetBytes(salt);
+        if (algorithm == Pbkdf2Sha1)
+        {
+            return Rfc2898DeriveBytes.Pbkdf2(password, saltBytes, iterations, HashAlgorithmName.SHA1, SHA1.HashSizeInBytes);
+        }
+
+        var derived = new byte[SHA256.HashSizeInBytes];
+        DerivePbkdf2Sha256(password, saltBytes, iterations, derived);
+        return derived;
+    }
+
+    private void DerivePbkdf2Sha256(string password, ReadOnlySpan<byte> salt, int iterations, Span<byte> destination)
+    {
+        // Encoding.UTF8 as Rfc2898DeriveBytes' string overloads use it (a lone surrogate becomes U+FFFD), so hashes match theirs.
+        var passwordBytes = Encoding.UTF8.GetBytes(password);
+        try
+        {
+            pbkdf2.DeriveKey(passwordBytes, salt, iterations, destination);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(passwordBytes);
+        }
     }
 
     private static bool TryParseBounded(string digits, int max, out int value) =>

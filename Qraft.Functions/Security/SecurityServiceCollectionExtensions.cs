@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Qraft.Observability;
+using Qraft.Security.Pbkdf2;
 
 namespace Qraft.Security;
 
@@ -9,7 +11,7 @@ public static class SecurityServiceCollectionExtensions
 {
     /// <summary>
     /// Password hashing and policy, and access tokens, with their settings (<c>Qraft__PasswordIterations</c>,
-    /// <c>Jwt__*</c>) checked when the host starts.
+    /// <c>Qraft__PasswordHashing__Engine</c>, <c>Jwt__*</c>) checked when the host starts.
     /// </summary>
     public static IHostApplicationBuilder AddQraftSecurity(this IHostApplicationBuilder builder)
     {
@@ -24,6 +26,12 @@ public static class SecurityServiceCollectionExtensions
                 options => options.PasswordIterations is >= 1 and <= PasswordHashingOptions.MaxIterations,
                 $"Qraft__PasswordIterations must be between 1 and {PasswordHashingOptions.MaxIterations}.")
             .ValidateOnStart();
+
+        services.AddOptions<Pbkdf2EngineOptions>().BindConfiguration(Pbkdf2EngineOptions.SectionName).ValidateOnStart();
+        services.AddSingleton(provider => Pbkdf2Engines.Choose(provider.GetRequiredService<IOptions<Pbkdf2EngineOptions>>().Value.Engine));
+        services.AddSingleton(provider => provider.GetRequiredService<Pbkdf2EngineChoice>().Engine);
+        services.TryAddSingleton<QraftMetrics>();
+        services.AddHostedService<Pbkdf2EngineReport>();
 
         services.AddOptions<JwtOptions>()
             .Configure(options => options.AccessTokenLifetime = JwtOptions.DefaultAccessTokenLifetime)

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Qraft.Security;
+using Qraft.Security.Pbkdf2;
 
 namespace Qraft.Tests.Security;
 
@@ -17,8 +18,10 @@ public sealed partial class DjangoPasswordHasherTests
     // Django 3.2.25 make_password('S3cure-Passw0rd!', 'uzRMRmBQ3kdP0dg3BwChhu'): 22-character salt, 3.2's 260000 iterations.
     private const string Django32Hash = "pbkdf2_sha256$260000$uzRMRmBQ3kdP0dg3BwChhu$x+rdilnGUH9acZ3xD+mDlXYzgZo0hKY57I7BTd7wwPk=";
 
-    private static DjangoPasswordHasher Hasher(int iterations) =>
-        new(Options.Create(new PasswordHashingOptions { PasswordIterations = iterations }));
+    public static TheoryData<string> Engines => Pbkdf2Engine.Names;
+
+    private static DjangoPasswordHasher Hasher(int iterations, IPbkdf2Sha256? engine = null) =>
+        new(Options.Create(new PasswordHashingOptions { PasswordIterations = iterations }), engine ?? Pbkdf2Engine.Chosen);
 
     [Theory]
     [InlineData("lètmein", "pbkdf2_sha256$260000$seasalt$YlZ2Vggtqdc61YjArZuoApoBh9JNGYoDRBUGu6tcJQo=")]
@@ -41,6 +44,23 @@ public sealed partial class DjangoPasswordHasherTests
     {
         Assert.Equal(PasswordCheck.Failed, Hasher(260_000).Verify("lètmeiN", encoded));
         Assert.Equal(PasswordCheck.Failed, Hasher(260_000).Verify("", encoded));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void EveryEngineVerifiesDjangosHashesAndMakesTheSameBytes(string engine)
+    {
+        var hasher = Hasher(260_000, Pbkdf2Engine.Named(engine));
+
+        Assert.Equal(PasswordCheck.Succeeded, hasher.Verify("S3cure-Passw0rd!", Django32Hash));
+        Assert.Equal(PasswordCheck.Failed, hasher.Verify("S3cure-Passw0rd?", Django32Hash));
+        Assert.Equal(PasswordCheck.SucceededNeedsRehash, hasher.Verify("lètmein", "pbkdf2_sha256$30000$seasalt$VrX+V8drCGo68wlvy6rfu8i1d1pfkdeXA4LJkRGJodY="));
+
+        // A new hash from this engine, taken apart and recomputed by the platform, is the same string.
+        var encoded = Hasher(1_000, Pbkdf2Engine.Named(engine)).Hash(DjangoPassword);
+        var salt = encoded.Split('$')[2];
+        var expected = Rfc2898DeriveBytes.Pbkdf2(DjangoPassword, Encoding.UTF8.GetBytes(salt), 1_000, HashAlgorithmName.SHA256, 32);
+        Assert.Equal($"pbkdf2_sha256$1000${salt}${Convert.ToBase64String(expected)}", encoded);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Qraft.Security;
+using Qraft.Security.Pbkdf2;
 
 namespace Qraft.Tests.Security;
 
@@ -94,6 +95,32 @@ public sealed class SecurityRegistrationTests
         Assert.Equal(600_000, host.Services.GetRequiredService<IOptions<PasswordHashingOptions>>().Value.PasswordIterations);
         Assert.Same(TimeProvider.System, host.Services.GetRequiredService<TimeProvider>());
         await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task StartupFailsNamingAnUnknownPasswordHashingEngine()
+    {
+        using var host = BuildHost(new() { ["Jwt:SigningKey"] = Key, ["Qraft:PasswordHashing:Engine"] = "fastest" });
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.Contains("Qraft:PasswordHashing:Engine", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("auto")]
+    [InlineData("platform")]
+    [InlineData("Platform")]
+    public void TheEngineSettingDecidesWhichEngineHashes(string? setting)
+    {
+        using var host = BuildHost(new() { ["Jwt:SigningKey"] = Key, ["Qraft:PasswordHashing:Engine"] = setting });
+
+        var engine = host.Services.GetRequiredService<IPbkdf2Sha256>();
+
+        var expected = setting is null || setting == "auto" ? Pbkdf2Engines.Choose(Pbkdf2EngineMode.Auto).Engine.GetType() : typeof(PlatformPbkdf2Sha256);
+        Assert.Equal(expected, engine.GetType());
+        Assert.Same(engine, host.Services.GetRequiredService<Pbkdf2EngineChoice>().Engine);
     }
 
     [Fact]

@@ -4,6 +4,14 @@ using Qraft.Bench;
 
 // bench/run starts the stack and then this: every scenario, then results.json, the plots and REPORT.md in bench/.
 // With --report-only it redraws the plots and rewrites REPORT.md from an existing results.json.
+// `hashing` (bench/run hashing) needs no stack: the PBKDF2 engines side by side, into hashing.md and hashing.json.
+if (args is ["hashing", .. var hashing])
+{
+    var hashingOptions = BenchOptions.Parse([.. hashing, "--report-only"]);
+    await HashingBench.RunAsync(hashingOptions.OutDir, hashingOptions.Quick);
+    return;
+}
+
 var options = BenchOptions.Parse(args);
 var json = new JsonSerializerOptions { WriteIndented = true, PreferredObjectCreationHandling = JsonObjectCreationHandling.Populate };
 var resultsFile = Path.Combine(options.OutDir, "results.json");

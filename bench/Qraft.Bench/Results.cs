@@ -1,3 +1,5 @@
+using Qraft.Security.Pbkdf2;
+
 namespace Qraft.Bench;
 
 public sealed record Machine(
@@ -56,6 +58,9 @@ public sealed record WarmUpStep(double RatePerSecond, double JitCores);
 public sealed class BenchResults
 {
     public required Machine Machine { get; init; }
+
+    /// <summary>The PBKDF2 engine of the hash timings; runs before there was a choice hashed with the platform's.</summary>
+    public string HashEngine { get; set; } = PlatformPbkdf2Sha256.EngineName;
 
     public List<HashTime> Hashes { get; } = [];
 

@@ -18,9 +18,6 @@ public sealed class Users(Stack stack)
     /// <summary>Bounded, so Azurite (about 1,600 writes a second here) is kept busy but not flooded.</summary>
     private const int ParallelInserts = 16;
 
-    /// <summary>Django's salt length (22 characters); the timings hash with it, the accounts with their own.</summary>
-    private static readonly byte[] TimingSalt = "0123456789abcdefghijkl"u8.ToArray();
-
     private readonly TableClient _table = new(stack.AzuriteConnection, "users");
 
     public static string Email(string prefix, int n) => string.Create(CultureInfo.InvariantCulture, $"{prefix}{n}@bench.example");
@@ -31,46 +28,6 @@ public sealed class Users(Stack stack)
         var salt = RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 22);
         var derived = Rfc2898DeriveBytes.Pbkdf2(Password, Encoding.UTF8.GetBytes(salt), iterations, HashAlgorithmName.SHA256, 32);
         return string.Create(CultureInfo.InvariantCulture, $"pbkdf2_sha256${iterations}${salt}${Convert.ToBase64String(derived)}");
-    }
-
-    /// <summary>Milliseconds for one PBKDF2-SHA256 hash on one thread (median of <paramref name="repeats"/>).</summary>
-    public static double TimeOneHash(int iterations, int repeats)
-    {
-        var times = new List<double>();
-        for (var i = 0; i < repeats; i++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            Rfc2898DeriveBytes.Pbkdf2(Password, TimingSalt, iterations, HashAlgorithmName.SHA256, 32);
-            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        }
-
-        return times.Order().ElementAt(times.Count / 2);
-    }
-
-    /// <summary>
-    /// Hashes per second with one thread per core hashing back to back for <paramref name="duration"/>, nothing of the
-    /// bench's load running: what this machine sustains. cores / one hash assumes every core sustains the speed of
-    /// one short hash on an otherwise idle machine; a virtual machine's cores under minutes of full load may not.
-    /// </summary>
-    public static double SustainedHashRate(int iterations, int threads, TimeSpan duration)
-    {
-        var rates = new double[threads];
-        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
-        {
-            // Each thread's own count over its own time to its last completed hash, so none is cut off mid-hash.
-            var started = Stopwatch.GetTimestamp();
-            var hashes = 0;
-            while (Stopwatch.GetElapsedTime(started) < duration)
-            {
-                Rfc2898DeriveBytes.Pbkdf2(Password, TimingSalt, iterations, HashAlgorithmName.SHA256, 32);
-                hashes++;
-            }
-
-            rates[t] = hashes / Stopwatch.GetElapsedTime(started).TotalSeconds;
-        }) { Name = $"bench-hashing-{t}" }).ToList();
-        workers.ForEach(w => w.Start());
-        workers.ForEach(w => w.Join());
-        return rates.Sum();
     }
 
     /// <summary>Upserts accounts <paramref name="from"/>..<paramref name="to"/>-1; returns the rate in inserts per second.</summary>
