@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Qraft.GraphQL.Errors;
 using Qraft.GraphQL.GraphiQL;
-using Qraft.Users;
+using Qraft.Storage;
 
 namespace Qraft.GraphQL;
 

@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Qraft.Hosting;
 using Serilog;
 using Serilog.Core;
 using Serilog.Configuration;
@@ -21,12 +20,24 @@ public static class ObservabilityServiceCollectionExtensions
     private const int LogQueueLength = 10_000;
 
     /// <summary>
-    /// Logs to the console (unless the Functions host already prints the worker's logs) and to a size-rolling
-    /// JSON-lines file per replica, with secrets redacted on every path; metrics in a registry of this app's own;
+    /// The replica's name (<see cref="InstanceOptions"/>); logs to the console (unless the Functions host already prints
+    /// the worker's logs) and to a size-rolling JSON-lines file per replica, with secrets redacted on every path; metrics in a registry of this app's own;
     /// Application Insights when its connection string is set.
     /// </summary>
     public static IHostApplicationBuilder AddQraftObservability(this IHostApplicationBuilder builder, QraftHostKind host)
     {
+        builder.Services.AddOptions<InstanceOptions>()
+            .BindConfiguration("Qraft")
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                var instance = configuration["QRAFT_INSTANCE"];
+                if (!string.IsNullOrWhiteSpace(instance))
+                {
+                    options.Instance = instance.Trim();
+                }
+            })
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Instance), "QRAFT_INSTANCE must not be blank.")
+            .ValidateOnStart();
         builder.Services.AddOptions<FileLogOptions>()
             .BindConfiguration("Logging:File")
             .Validate(o => o.FileSizeLimitBytes > 0 && o.RetainedFileCountLimit > 0, "Logging:File limits must be positive.")
@@ -66,7 +77,7 @@ public static class ObservabilityServiceCollectionExtensions
 
     private static Logger CreateLogger(IServiceProvider services, bool writeToConsole)
     {
-        var instance = services.GetRequiredService<IOptions<ReplicaOptions>>().Value.Instance;
+        var instance = services.GetRequiredService<IOptions<InstanceOptions>>().Value.Instance;
         var file = services.GetRequiredService<IOptions<FileLogOptions>>().Value;
         var console = services.GetRequiredService<IOptions<ConsoleLogOptions>>().Value;
         var providers = services.GetRequiredService<LoggerProviderCollection>();

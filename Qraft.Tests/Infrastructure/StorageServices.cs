@@ -2,12 +2,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Qraft.Security;
+using Qraft.Storage;
 using Qraft.Users;
 
 namespace Qraft.Tests.Infrastructure;
 
 /// <summary>
-/// The storage services composed exactly as the app composes them (<see cref="UsersServiceCollectionExtensions.AddQraftStorage"/>),
+/// The storage services composed exactly as the app composes them (<see cref="StorageServiceCollectionExtensions.AddQraftStorage"/>),
 /// pointed at a test Azurite. Two instances with one table prefix behave as two replicas: separate clients, shared tables.
 /// </summary>
 public sealed class StorageServices : IAsyncDisposable

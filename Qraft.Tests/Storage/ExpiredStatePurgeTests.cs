@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Time.Testing;
 using Qraft.Observability;
 using Qraft.Security;
+using Qraft.Storage;
 using Qraft.Tests.Infrastructure;
-using Qraft.Users;
 
-namespace Qraft.Tests.Users;
+namespace Qraft.Tests.Storage;
 
 /// <summary>The periodic purge against Azurite: what it deletes, what it must leave, and one purge per interval across replicas.</summary>
 [Collection(AzuriteCollection.Name)]

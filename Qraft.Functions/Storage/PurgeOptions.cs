@@ -1,4 +1,4 @@
-namespace Qraft.Users;
+namespace Qraft.Storage;
 
 /// <summary>How often expired refresh tokens and throttle counts are deleted (<c>Qraft__Purge__Interval</c>).</summary>
 public sealed class PurgeOptions

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 
-namespace Qraft.Users;
+namespace Qraft.Storage;
 
 /// <summary>
 /// Where the tables live and how long a storage call may take. The connection string comes from the top-level

@@ -7,10 +7,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Qraft.Observability;
 using Qraft.Security;
+using Qraft.Users;
 
-namespace Qraft.Users;
+namespace Qraft.Storage;
 
-public static class UsersServiceCollectionExtensions
+public static class StorageServiceCollectionExtensions
 {
     private const int MaxTablePrefixLength = 40;
 

@@ -1,4 +1,4 @@
-namespace Qraft.Users;
+namespace Qraft.Storage;
 
 /// <summary>Storage did not answer within the bounded retries; the operation may be retried by the client.</summary>
 public sealed class StorageUnavailableException : Exception

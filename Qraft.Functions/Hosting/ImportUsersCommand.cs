@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Qraft.Storage;
+using Qraft.Users;
 
-namespace Qraft.Users;
+namespace Qraft.Hosting;
 
 /// <summary>
 /// <c>dotnet Qraft.Functions.dll import-users &lt;dumpdata.json&gt;</c>: imports the original's users into the

@@ -1,7 +1,8 @@
+using Qraft.Storage;
 using Qraft.Tests.Infrastructure;
 using Qraft.Users;
 
-namespace Qraft.Tests.Users;
+namespace Qraft.Tests.Storage;
 
 /// <summary>Each test owns its Azurite, because it stops it.</summary>
 [Collection(AzuriteCollection.Name)]

@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 
-namespace Qraft.Users;
+namespace Qraft.Storage;
 
 /// <summary>
 /// Named leases in the leases table. A lease is taken for a period and never released: it lapses. Work done only by

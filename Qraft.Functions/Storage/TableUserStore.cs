@@ -1,7 +1,8 @@
 using Azure;
 using Azure.Data.Tables;
+using Qraft.Users;
 
-namespace Qraft.Users;
+namespace Qraft.Storage;
 
 /// <summary>
 /// One partition per user, keyed by the escaped lower-case email (<see cref="SingleEntityPartition"/>), so every lookup

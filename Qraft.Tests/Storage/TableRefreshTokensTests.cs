@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Qraft.Security;
 using Qraft.Tests.Infrastructure;
 
-namespace Qraft.Tests.Security;
+namespace Qraft.Tests.Storage;
 
 [Collection(AzuriteCollection.Name)]
 public sealed class TableRefreshTokensTests(AzuriteFixture azurite) : IAsyncLifetime

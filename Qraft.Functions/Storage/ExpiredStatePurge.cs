@@ -2,8 +2,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Qraft.Observability;
+using Qraft.Users;
 
-namespace Qraft.Users;
+namespace Qraft.Storage;
 
 /// <summary>
 /// Deletes what can no longer matter: refresh tokens past their lifetime, revoked families no token can outlive, and

@@ -3,9 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Qraft.Security;
-using Qraft.Users;
+using Qraft.Storage;
 
-namespace Qraft.Tests.Users;
+namespace Qraft.Tests.Storage;
 
 public sealed class TableStorageOptionsTests
 {

@@ -2,7 +2,7 @@ using System.Runtime.Serialization;
 using Azure;
 using Azure.Data.Tables;
 
-namespace Qraft.Users;
+namespace Qraft.Storage;
 
 /// <summary>
 /// The app's one key layout: every entity is alone in its partition, and its RowKey repeats its PartitionKey.

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Qraft.Tests.Infrastructure;
 using Qraft.Users;
 
-namespace Qraft.Tests.Users;
+namespace Qraft.Tests.Storage;
 
 /// <summary>
 /// The managed-identity path (SPEC §4, README "Deploy to Azure"): <c>TableStorage</c> holds an endpoint URI and the app signs in

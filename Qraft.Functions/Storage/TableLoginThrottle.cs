@@ -4,9 +4,10 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Qraft.Security;
 using Qraft.Users;
 
-namespace Qraft.Security;
+namespace Qraft.Storage;
 
 /// <summary>
 /// Failure counts in Table Storage, so every replica sees the same state. One entity per account and one per client

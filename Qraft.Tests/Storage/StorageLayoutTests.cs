@@ -2,7 +2,7 @@ using Azure.Data.Tables;
 using Qraft.Tests.Infrastructure;
 using Qraft.Users;
 
-namespace Qraft.Tests.Users;
+namespace Qraft.Tests.Storage;
 
 /// <summary>
 /// The key layout every store shares (SingleEntityPartition): one entity per partition, RowKey = PartitionKey. A

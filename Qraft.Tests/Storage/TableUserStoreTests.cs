@@ -1,7 +1,7 @@
 using Qraft.Tests.Infrastructure;
 using Qraft.Users;
 
-namespace Qraft.Tests.Users;
+namespace Qraft.Tests.Storage;
 
 [Collection(AzuriteCollection.Name)]
 public sealed class TableUserStoreTests(AzuriteFixture azurite) : IAsyncLifetime

@@ -2,8 +2,9 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Qraft.Users;
 
-namespace Qraft.Users;
+namespace Qraft.Storage;
 
 /// <summary>
 /// Readiness: one point read of a key no user can have (emails always contain '@'). Going through the users table

@@ -6,7 +6,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Qraft.Observability;
 
-namespace Qraft.Users;
+namespace Qraft.Storage;
 
 /// <summary>The app's tables, all on one <see cref="TableServiceClient"/> (one connection pool per replica).</summary>
 internal sealed class StorageTables

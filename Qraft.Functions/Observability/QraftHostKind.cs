@@ -1,6 +1,9 @@
-namespace Qraft.Hosting;
+namespace Qraft.Observability;
 
-/// <summary>Which of the two hosts runs the app; the few concerns that differ between them ask this, nothing else.</summary>
+/// <summary>
+/// Which of the two hosts runs the app. Only observability differs between them (who prints the logs, who records the
+/// requests), so the hosts tell it this, and nothing else asks.
+/// </summary>
 public enum QraftHostKind
 {
     /// <summary>An isolated worker driven by the Azure Functions host, which prints the worker's logs and records its requests.</summary>

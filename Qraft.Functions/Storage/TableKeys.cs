@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Qraft.Users;
+namespace Qraft.Storage;
 
 /// <summary>
 /// Makes any string usable as a PartitionKey or RowKey. Table keys forbid '/', '\', '#', '?' and control characters;

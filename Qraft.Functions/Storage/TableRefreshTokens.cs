@@ -3,9 +3,10 @@ using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using Qraft.Security;
 using Qraft.Users;
 
-namespace Qraft.Security;
+namespace Qraft.Storage;
 
 /// <summary>
 /// Rotating refresh tokens with reuse detection. A token is 20 random bytes as 40 hex digits, like django-graphql-jwt's;
