@@ -7,7 +7,7 @@ namespace Qraft.Hosting;
 
 public static class HostingServiceCollectionExtensions
 {
-    /// <summary>The shared HTTP pipeline and drain-on-SIGTERM.</summary>
+    /// <summary>The shared HTTP pipeline, the health checks and drain-on-SIGTERM.</summary>
     public static IHostApplicationBuilder AddQraftHosting(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ReplicaOptions>()
@@ -24,9 +24,9 @@ public static class HostingServiceCollectionExtensions
         builder.Services.AddMvcCore();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ReplicaState>();
-        builder.Services.AddSingleton<Readiness>();
         builder.Services.AddSingleton<HttpPipeline>();
         builder.Services.AddHostedService<DrainOnShutdown>();
+        builder.AddQraftHealthChecks();
         return builder;
     }
 }

@@ -85,6 +85,10 @@ public static class ObservabilityServiceCollectionExtensions
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+
+            // The health check service logs every failing check as an error, once a second per load balancer probe:
+            // a draining replica fails readiness by design, and the storage check logs its own cause.
+            .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks", LogEventLevel.Fatal)
             .MinimumLevel.Override("Azure", LogEventLevel.Warning)
             .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
             .ReadFrom.Configuration(services.GetRequiredService<IConfiguration>())

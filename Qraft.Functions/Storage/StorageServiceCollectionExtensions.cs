@@ -16,9 +16,9 @@ public static class StorageServiceCollectionExtensions
     private const int MaxTablePrefixLength = 40;
 
     /// <summary>
-    /// Users, refresh tokens and login throttling on Azure Table Storage, plus the readiness probe and the periodic
-    /// purge of expired rows (<see cref="ExpiredStatePurge"/>); all of them share
-    /// one <see cref="TableServiceClient"/>. Settings are checked at startup. When the setting is an endpoint URI the
+    /// Users, refresh tokens and login throttling on Azure Table Storage, plus the periodic purge of expired rows
+    /// (<see cref="ExpiredStatePurge"/>); all of them, and the readiness check (<see cref="TableStorageHealthCheck"/>,
+    /// registered with the other health checks), share one <see cref="TableServiceClient"/>. Settings are checked at startup. When the setting is an endpoint URI the
     /// client signs in with the registered <see cref="TokenCredential"/>: DefaultAzureCredential unless one is
     /// registered already (the managed identity in Azure, a developer's az login locally).
     /// </summary>
@@ -67,7 +67,6 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
         services.AddSingleton<StorageTables>();
         services.AddSingleton<IUserStore, TableUserStore>();
-        services.AddSingleton<IStorageProbe, TableStorageProbe>();
         services.AddSingleton<TableRefreshTokens>();
         services.AddSingleton<IRefreshTokens>(provider => provider.GetRequiredService<TableRefreshTokens>());
         services.AddSingleton<IExpiringState>(provider => provider.GetRequiredService<TableRefreshTokens>());

@@ -20,7 +20,7 @@ public sealed class StorageOutageTests
 
         await azurite.StopAsync();
 
-        Assert.False(await services.Probe.IsReachableAsync(CancellationToken.None));
+        Assert.False(await services.IsStorageReachableAsync(CancellationToken.None));
         await Assert.ThrowsAsync<StorageUnavailableException>(() => services.Users.FindAsync(Frank.Email, CancellationToken.None));
         await Assert.ThrowsAsync<StorageUnavailableException>(() => services.Users.TryAddAsync(Frank with { Id = "2", Email = "gina@example.io" }, CancellationToken.None));
         await Assert.ThrowsAsync<StorageUnavailableException>(() => services.RefreshTokens.IssueAsync(Frank.Email, CancellationToken.None));
@@ -28,7 +28,7 @@ public sealed class StorageOutageTests
 
         await azurite.StartAsync();
 
-        Assert.True(await services.Probe.IsReachableAsync(CancellationToken.None));
+        Assert.True(await services.IsStorageReachableAsync(CancellationToken.None));
         Assert.Equal(Frank, await services.Users.FindAsync(Frank.Email, CancellationToken.None));
     }
 
@@ -40,12 +40,12 @@ public sealed class StorageOutageTests
         await using var services = await StorageServices.StartAsync(azurite.ConnectionString, StorageServices.NewTablePrefix());
 
         await Assert.ThrowsAsync<StorageUnavailableException>(() => services.Users.TryAddAsync(Frank, CancellationToken.None));
-        Assert.False(await services.Probe.IsReachableAsync(CancellationToken.None));
+        Assert.False(await services.IsStorageReachableAsync(CancellationToken.None));
 
         await azurite.StartAsync();
 
         Assert.True(await services.Users.TryAddAsync(Frank, CancellationToken.None));
-        Assert.True(await services.Probe.IsReachableAsync(CancellationToken.None));
+        Assert.True(await services.IsStorageReachableAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class StorageOutageTests
         await cancelled.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => services.Users.FindAsync(Frank.Email, cancelled.Token));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => services.Probe.IsReachableAsync(cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => services.IsStorageReachableAsync(cancelled.Token));
 
         await azurite.StopAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => services.Users.FindAsync(Frank.Email, cancelled.Token));

@@ -41,7 +41,7 @@ public sealed class TableStorageIdentityTests : IAsyncLifetime
 
         Assert.Equal(user, found);
         Assert.Contains("https://storage.azure.com/.default", credential.RequestedScopes);
-        Assert.True(await storage.Probe.IsReachableAsync(CancellationToken.None));
+        Assert.True(await storage.IsStorageReachableAsync(CancellationToken.None));
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Qraft.Users;
 
 namespace Qraft.Storage;
 
@@ -10,14 +10,17 @@ namespace Qraft.Storage;
 /// Readiness: one point read of a key no user can have (emails always contain '@'). Going through the users table
 /// also creates it when storage comes back after being down at startup.
 /// </summary>
-internal sealed partial class TableStorageProbe(
+internal sealed partial class TableStorageHealthCheck(
     StorageTables tables,
     IOptions<TableStorageOptions> options,
-    ILogger<TableStorageProbe> logger) : IStorageProbe
+    ILogger<TableStorageHealthCheck> logger) : IHealthCheck
 {
+    /// <summary>The readiness answer while storage cannot be reached.</summary>
+    public const string Unreachable = "storageunreachable";
+
     private const string ProbeKey = "probe";
 
-    public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Value.ProbeTimeout);
@@ -28,14 +31,14 @@ internal sealed partial class TableStorageProbe(
                 (table, token) => table.GetEntityIfExistsAsync<TableEntity>(
                     ProbeKey, ProbeKey, [nameof(ITableEntity.PartitionKey)], token),
                 deadline.Token);
-            return true;
+            return HealthCheckResult.Healthy();
         }
         catch (Exception exception) when (exception is StorageUnavailableException or RequestFailedException
             || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             // A 4xx such as a wrong account key counts as unreachable too: this replica cannot serve either way.
             LogUnreachable(logger, exception);
-            return false;
+            return HealthCheckResult.Unhealthy(Unreachable);
         }
     }
 
