@@ -61,7 +61,7 @@ internal sealed partial class TableLoginThrottle(
     public Task RecordSuccessAsync(string email, CancellationToken cancellationToken) =>
         tables.LoginThrottle.RunAsync("reset", (table, token) => table.DeleteAsync(AccountKey(email), token), cancellationToken);
 
-    public string Name => "loginthrottle";
+    public string Name => tables.LoginThrottle.Name;
 
     /// <summary>Counts whose window closed: they refuse nothing, and the next failure would start over anyway.</summary>
     public Task<int> PurgeAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -116,10 +116,11 @@ internal sealed partial class TableLoginThrottle(
     /// </summary>
     private static string AccountKey(string email)
     {
-        var key = TableKeys.Escape(email.ToLowerInvariant());
+        var account = EmailAddress.Key(email);
+        var key = TableKeys.Escape(account);
         return AccountScope + (Encoding.UTF8.GetByteCount(key) <= MaxKeyBytes
             ? key
-            : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email.ToLowerInvariant()))));
+            : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(account))));
     }
 
     private static string AddressKey(string clientAddress) => AddressScope + TableKeys.Escape(clientAddress);

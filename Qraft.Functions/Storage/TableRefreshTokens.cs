@@ -90,7 +90,7 @@ internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshT
             },
             cancellationToken);
 
-    public string Name => "refreshtokens";
+    public string Name => tables.RefreshTokens.Name;
 
     /// <summary>
     /// In one scan: tokens past their expiry or past the lifetime configured now (see <see cref="IsExpired"/>), and

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Qraft.Security;
 using Qraft.Users;
 
 namespace Qraft.Storage;
@@ -78,7 +79,7 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
             },
             cancellationToken);
 
-    private static string KeyOf(string email) => TableKeys.Escape(email.ToLowerInvariant());
+    private static string KeyOf(string email) => TableKeys.Escape(EmailAddress.Key(email));
 
     private sealed class UserEntity : SingleEntityPartition
     {
