@@ -16,7 +16,7 @@ namespace Qraft.Tests.Fakes;
 /// </summary>
 internal sealed class InMemoryAccounts : IDisposable
 {
-    public const string SigningKey = "qraft-unit-test-signing-key-0123456789abcdef";
+    public const string SigningKey = "qraft-test-signing-key-0123456789abcdef";
 
     public const string Staff = "staff@example.com";
 

@@ -31,7 +31,8 @@ internal sealed class InMemoryUserStore : IUserStore
         var key = EmailAddress.Key(email);
         if (_users.TryGetValue(key, out var user))
         {
-            _users[key] = user with { LastLogin = lastLogin, PasswordHash = upgradedPasswordHash ?? user.PasswordHash };
+            var hash = upgradedPasswordHash ?? user.PasswordHash;
+            _users[key] = user with { LastLogin = lastLogin, PasswordHash = hash };
         }
 
         return Task.CompletedTask;
