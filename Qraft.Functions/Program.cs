@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Qraft.Hosting;
-using Qraft.Users;
 
 // One composition root, two hosts (SPEC §2): launched by the Functions host this is an isolated worker; started
 // directly it serves the same function classes on Kestrel. The same build also imports the original's users.

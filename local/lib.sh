@@ -1,11 +1,14 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034  # the STACK_* settings are used by the scripts sourcing this
 #
-# Shared settings and helpers of the local stack (local/up, local/down,
-# local/render). Sourced, never run. Reads the settings of SPEC §8:
+# Helpers shared by the repository's shell scripts (local/*, certs/make-certs,
+# bench/run, bench/soak-exporters): err/die, the one Debian installer, and the
+# local stack's settings. Sourced, never run. Reads the settings of SPEC §8:
 #
 #   QRAFT_STATE_DIR       local/.state   everything generated: configs, secrets, data, logs
 #   QRAFT_CERT_DIR        certs/out      CA + server certificate (certs/make-certs)
+#   QRAFT_PORTS           unset          auto: every port below that is not set is picked free (20000-31999)
+#                                        once and kept in $QRAFT_STATE_DIR/ports.env for later runs
 #   QRAFT_HTTPS_PORT      8443           HAProxy HTTPS frontend (127.0.0.1)
 #   QRAFT_HTTP_PORT       8080           HAProxy HTTP frontend, redirects to HTTPS
 #   QRAFT_APP_PORTS       7071,7072,7073 the three replicas app1, app2, app3
@@ -23,6 +26,97 @@ err() {
 die() {
   err "$@"
   exit 1
+}
+
+as_root() {
+  if (( EUID == 0 )); then
+    "$@"
+  elif command -v sudo >/dev/null; then
+    sudo "$@"
+  else
+    die "need root to run: $*"
+  fi
+}
+
+# The Debian packages of the local stack's programs (local/up; local/test installs them too).
+readonly STACK_PACKAGES=(haproxy prometheus prometheus-node-exporter prometheus-process-exporter
+  supervisor openssl curl iproute2)
+
+# Debian starts these as system services on install, on the ports the local stack uses.
+readonly STACK_APT_SERVICES=(prometheus prometheus-node-exporter prometheus-process-exporter)
+
+# ensure_packages PACKAGE...: installs those of the Debian packages that dpkg
+# does not report installed, and stops the system services apt starts with them.
+ensure_packages() {
+  local missing=() package
+  for package in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "${package}" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("${package}")
+    fi
+  done
+  (( ${#missing[@]} > 0 )) || return 0
+
+  echo "installing Debian packages: ${missing[*]}" >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+
+  local service
+  if [[ -d /run/systemd/system ]]; then
+    for service in "${STACK_APT_SERVICES[@]}"; do
+      if [[ " ${missing[*]} " == *" ${service} "* ]]; then
+        echo "disabling the system service ${service} that apt just started (the stack runs its own)" >&2
+        as_root systemctl disable --now "${service}" >/dev/null 2>&1 || true
+      fi
+    done
+  fi
+}
+
+# Each port setting and how many ports it lists.
+readonly STACK_PORT_SETTINGS=(QRAFT_HTTPS_PORT:1 QRAFT_HTTP_PORT:1 QRAFT_APP_PORTS:3
+  QRAFT_AZURITE_PORT:1 QRAFT_PROMETHEUS_PORT:1 QRAFT_EXPORTER_PORTS:3)
+
+# QRAFT_PORTS=auto: fills every port setting that is not set, from ports.env
+# when an earlier run picked them (so local/render, local/up and local/down
+# agree, and a restart keeps its URLs), else with ports free now, drawn below
+# the kernel's ephemeral range so that outgoing connections do not take them
+# first; then writes ports.env. Explicit settings always win.
+use_auto_ports() {
+  local file="${STACK_STATE}/ports.env" name value entry count port used ports
+  if [[ -s "${file}" ]]; then
+    while IFS='=' read -r name value; do
+      if [[ " ${STACK_PORT_SETTINGS[*]%:*} " == *" ${name} "* && -z "${!name:-}" ]]; then
+        printf -v "${name}" '%s' "${value}"
+        STACK_PORTS_REMEMBERED=1
+      fi
+    done <"${file}"
+  fi
+
+  command -v ss >/dev/null || die "QRAFT_PORTS=auto needs ss (apt-get install iproute2)"
+  used=" $(ss -Hltn | awk '{ n = split($4, a, ":"); printf "%s ", a[n] }')"
+  for entry in "${STACK_PORT_SETTINGS[@]}"; do
+    name="${entry%:*}" value="${!name:-}"
+    used+="${value//,/ } "
+  done
+  for entry in "${STACK_PORT_SETTINGS[@]}"; do
+    name="${entry%:*}" count="${entry#*:}"
+    [[ -z "${!name:-}" ]] || continue
+    ports=""
+    while (( count > 0 )); do
+      port=$(( 20000 + RANDOM % 12000 ))
+      [[ "${used}" != *" ${port} "* ]] || continue
+      used+="${port} " ports+="${ports:+,}${port}" count=$(( count - 1 ))
+    done
+    printf -v "${name}" '%s' "${ports}"
+  done
+
+  {
+    echo "# Written by local/render or local/up (QRAFT_PORTS=auto): the ports this stack uses."
+    for entry in "${STACK_PORT_SETTINGS[@]}"; do
+      name="${entry%:*}"
+      echo "${name}=${!name}"
+    done
+  } >"${file}"
 }
 
 # Loads and validates the settings; sets the STACK_* variables used by the scripts.
@@ -44,6 +138,13 @@ load_settings() {
   local certs="${QRAFT_CERT_DIR:-${STACK_REPO}/certs/out}"
   mkdir -p "${certs}"
   STACK_CERTS="$(cd "${certs}" && pwd)"
+
+  STACK_PORTS_REMEMBERED=0
+  case "${QRAFT_PORTS:-}" in
+    "") ;;
+    auto) use_auto_ports ;;
+    *) die "QRAFT_PORTS must be 'auto' or unset, got '${QRAFT_PORTS}'" ;;
+  esac
 
   STACK_HTTPS_PORT="${QRAFT_HTTPS_PORT:-8443}"
   STACK_HTTP_PORT="${QRAFT_HTTP_PORT:-8080}"

@@ -13,6 +13,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Qraft.GraphQL.Errors;
 using Qraft.GraphQL.GraphiQL;
+using Qraft.GraphQL.Limits;
 using Qraft.Observability;
 using Qraft.Security;
 
@@ -67,7 +68,11 @@ public sealed partial class GraphQLHttpHandler(
             var overGet = result.Errors?.Any(e => e is MutationOverGetError) == true;
             foreach (var error in result.Errors ?? [])
             {
-                error.Code = "BAD_REQUEST";
+                // The standard rules' codes (FIELDS_ON_CORRECT_TYPE, ...) are graphql-dotnet's, not the API's; the limits' are ours.
+                if (error is not RequestLimitError)
+                {
+                    error.Code = "BAD_REQUEST";
+                }
             }
 
             var status = overGet ? StatusCodes.Status405MethodNotAllowed : StatusCodes.Status400BadRequest;

@@ -10,7 +10,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Qraft.GraphQL.Errors;
 using Qraft.GraphQL.GraphiQL;
-using Qraft.Users;
+using Qraft.GraphQL.Limits;
+using Qraft.Storage;
 
 namespace Qraft.GraphQL;
 
@@ -45,7 +46,12 @@ public static partial class GraphQLServiceCollectionExtensions
                 errors.ExposeData = false;
                 errors.ExposeExceptionDetails = false;
             })
-            .AddValidationRule<SelectionBudgetRule>()
+            // The limits, in the order they are checked: each stops a document before anything costlier looks at it.
+            .AddValidationRule<MaxFragmentsRule>()
+            .AddValidationRule<MaxDirectivesRule>()
+            .AddValidationRule<MaxArgumentsRule>()
+            .AddValidationRule<MaxSelectionsRule>()
+            .AddValidationRule<MaxRootFieldsRule>()
             .AddValidationRule<QueriesOnlyOverGetRule>(useForCachedDocuments: true)
             .AddComplexityAnalyzer((complexity, services) =>
             {

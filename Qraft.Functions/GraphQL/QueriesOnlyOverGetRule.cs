@@ -1,4 +1,5 @@
 using GraphQL.Validation;
+using GraphQLParser;
 using GraphQLParser.AST;
 
 namespace Qraft.GraphQL;
@@ -12,12 +13,13 @@ internal sealed class QueriesOnlyOverGetRule : ValidationRuleBase
     {
         if (context.UserContext is GraphQLRequestContext { IsGet: true } && context.Operation.Operation != OperationType.Query)
         {
-            context.ReportError(new MutationOverGetError(context.Operation));
+            context.ReportError(new MutationOverGetError(context.Document.Source, context.Operation));
         }
 
         return default;
     }
 }
 
-internal sealed class MutationOverGetError(GraphQLOperationDefinition operation)
-    : ValidationError(default, "MUTATION_OVER_GET", QueriesOnlyOverGetRule.Message, operation);
+/// <summary>Answered with 405 and <c>BAD_REQUEST</c>; no spec rule number, as with <see cref="Limits.RequestLimitError"/>.</summary>
+internal sealed class MutationOverGetError(ROM source, GraphQLOperationDefinition operation)
+    : ValidationError(source, null, QueriesOnlyOverGetRule.Message, operation);

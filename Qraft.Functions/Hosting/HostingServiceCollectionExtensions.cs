@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -8,21 +7,12 @@ namespace Qraft.Hosting;
 
 public static class HostingServiceCollectionExtensions
 {
-    /// <summary>Replica identity, the shared HTTP pipeline and drain-on-SIGTERM.</summary>
+    /// <summary>The shared HTTP pipeline, the health checks and drain-on-SIGTERM.</summary>
     public static IHostApplicationBuilder AddQraftHosting(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ReplicaOptions>()
             .BindConfiguration("Qraft")
-            .Configure<IConfiguration>((options, configuration) =>
-            {
-                var instance = configuration["QRAFT_INSTANCE"];
-                if (!string.IsNullOrWhiteSpace(instance))
-                {
-                    options.Instance = instance.Trim();
-                }
-            })
             .Validate(o => o.DrainPeriod >= TimeSpan.Zero, "Qraft__DrainPeriod must not be negative.")
-            .Validate(o => !string.IsNullOrWhiteSpace(o.Instance), "QRAFT_INSTANCE must not be blank.")
             .ValidateOnStart();
 
         // The host must outlive the drain, or its shutdown timeout would cut requests the drain exists to finish.
@@ -34,9 +24,9 @@ public static class HostingServiceCollectionExtensions
         builder.Services.AddMvcCore();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ReplicaState>();
-        builder.Services.AddSingleton<Readiness>();
         builder.Services.AddSingleton<HttpPipeline>();
         builder.Services.AddHostedService<DrainOnShutdown>();
+        builder.AddQraftHealthChecks();
         return builder;
     }
 }

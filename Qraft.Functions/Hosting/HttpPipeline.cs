@@ -12,7 +12,7 @@ namespace Qraft.Hosting;
 /// worker middleware or as ASP.NET Core middleware. The whole of it is one request for telemetry, so a 500 made here
 /// is recorded as such.
 /// </summary>
-internal sealed partial class HttpPipeline(IOptions<ReplicaOptions> options, IRequestTelemetry requests, ILogger<HttpPipeline> logger)
+internal sealed partial class HttpPipeline(IOptions<InstanceOptions> options, IRequestTelemetry requests, ILogger<HttpPipeline> logger)
 {
     private const string InternalErrorBody = """{"errors":[{"message":"Internal server error","extensions":{"code":"INTERNAL"}}]}""";
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Qraft.GraphQL;
 using Qraft.Observability;
 using Qraft.Security;
+using Qraft.Storage;
 using Qraft.Users;
 
 namespace Qraft.Hosting;

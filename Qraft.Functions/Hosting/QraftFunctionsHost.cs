@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
+using Qraft.Observability;
 
 namespace Qraft.Hosting;
 

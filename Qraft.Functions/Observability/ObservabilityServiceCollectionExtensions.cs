@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Qraft.Hosting;
 using Serilog;
 using Serilog.Core;
 using Serilog.Configuration;
@@ -21,12 +20,24 @@ public static class ObservabilityServiceCollectionExtensions
     private const int LogQueueLength = 10_000;
 
     /// <summary>
-    /// Logs to the console (unless the Functions host already prints the worker's logs) and to a size-rolling
-    /// JSON-lines file per replica, with secrets redacted on every path; metrics in a registry of this app's own;
+    /// The replica's name (<see cref="InstanceOptions"/>); logs to the console (unless the Functions host already prints
+    /// the worker's logs) and to a size-rolling JSON-lines file per replica, with secrets redacted on every path; metrics in a registry of this app's own;
     /// Application Insights when its connection string is set.
     /// </summary>
     public static IHostApplicationBuilder AddQraftObservability(this IHostApplicationBuilder builder, QraftHostKind host)
     {
+        builder.Services.AddOptions<InstanceOptions>()
+            .BindConfiguration("Qraft")
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                var instance = configuration["QRAFT_INSTANCE"];
+                if (!string.IsNullOrWhiteSpace(instance))
+                {
+                    options.Instance = instance.Trim();
+                }
+            })
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Instance), "QRAFT_INSTANCE must not be blank.")
+            .ValidateOnStart();
         builder.Services.AddOptions<FileLogOptions>()
             .BindConfiguration("Logging:File")
             .Validate(o => o.FileSizeLimitBytes > 0 && o.RetainedFileCountLimit > 0, "Logging:File limits must be positive.")
@@ -66,7 +77,7 @@ public static class ObservabilityServiceCollectionExtensions
 
     private static Logger CreateLogger(IServiceProvider services, bool writeToConsole)
     {
-        var instance = services.GetRequiredService<IOptions<ReplicaOptions>>().Value.Instance;
+        var instance = services.GetRequiredService<IOptions<InstanceOptions>>().Value.Instance;
         var file = services.GetRequiredService<IOptions<FileLogOptions>>().Value;
         var console = services.GetRequiredService<IOptions<ConsoleLogOptions>>().Value;
         var providers = services.GetRequiredService<LoggerProviderCollection>();
@@ -74,6 +85,10 @@ public static class ObservabilityServiceCollectionExtensions
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+
+            // The health check service logs every failing check as an error, once a second per load balancer probe:
+            // a draining replica fails readiness by design, and the storage check logs its own cause.
+            .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks", LogEventLevel.Fatal)
             .MinimumLevel.Override("Azure", LogEventLevel.Warning)
             .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
             .ReadFrom.Configuration(services.GetRequiredService<IConfiguration>())

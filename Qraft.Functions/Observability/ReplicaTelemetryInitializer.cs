@@ -1,7 +1,6 @@
 using Microsoft.ApplicationInsights.Channel;
 using Microsoft.ApplicationInsights.Extensibility;
 using Microsoft.Extensions.Options;
-using Qraft.Hosting;
 
 namespace Qraft.Observability;
 
@@ -9,7 +8,7 @@ namespace Qraft.Observability;
 /// Names the service and the replica on every telemetry item, as logs and metrics name them: the role is the
 /// Functions app's name when Azure set one, else <c>qraft_users</c>; the role instance is <c>QRAFT_INSTANCE</c>.
 /// </summary>
-internal sealed class ReplicaTelemetryInitializer(IOptions<ReplicaOptions> options) : ITelemetryInitializer
+internal sealed class ReplicaTelemetryInitializer(IOptions<InstanceOptions> options) : ITelemetryInitializer
 {
     public const string RoleName = "qraft_users";
 

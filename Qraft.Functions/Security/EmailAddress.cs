@@ -53,7 +53,10 @@ public static class EmailAddress
         return true;
     }
 
-    /// <summary>The form two addresses are compared in for uniqueness: <c>A@x.io</c> and <c>a@X.io</c> are one account.</summary>
+    /// <summary>
+    /// The one form two addresses are compared in, wherever an account is looked up by email (its storage key, its
+    /// throttle count, the per-replica account cache): <c>A@x.io</c> and <c>a@X.io</c> are one account.
+    /// </summary>
     public static string Key(string normalizedEmail)
     {
         ArgumentNullException.ThrowIfNull(normalizedEmail);

@@ -1,6 +1,6 @@
 namespace Qraft.Users;
 
-/// <summary>A store whose rows stop mattering at a time it can name; <see cref="ExpiredStatePurge"/> deletes them.</summary>
+/// <summary>A store whose rows stop mattering at a time it can name; the storage purge deletes them.</summary>
 internal interface IExpiringState
 {
     /// <summary>The store's table without the deployment prefix: a constant, used as a metric label.</summary>

@@ -2,7 +2,7 @@ namespace Qraft.Users;
 
 /// <summary>
 /// Users by normalized email. Lookups are case-insensitive: <c>A@x.io</c> and <c>a@x.io</c> are one account.
-/// Every member throws <see cref="StorageUnavailableException"/> when storage cannot be reached in bounded time.
+/// When storage cannot be reached in bounded time every member throws, and the API answers <c>STORAGE_UNAVAILABLE</c>.
 /// </summary>
 public interface IUserStore
 {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
+using Qraft.Security;
 
 namespace Qraft.Users;
 
@@ -12,7 +13,7 @@ public sealed class RecentUsers(IUserStore users, IMemoryCache cache, IOptions<A
 {
     public async Task<User?> FindAsync(string email, CancellationToken cancellationToken)
     {
-        var key = (typeof(RecentUsers), email.ToLowerInvariant());
+        var key = (typeof(RecentUsers), EmailAddress.Key(email));
         if (cache.TryGetValue(key, out User? cached))
         {
             return cached;

@@ -134,7 +134,7 @@ public sealed class HttpTransportTests(AzuriteFixture azurite) : IAsyncLifetime
         var response = await _app.Client.PostAsync($"mutation {{ {aliases} }}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
-        Assert.Equal("BAD_REQUEST", response.FirstErrorCode);
+        Assert.Equal("TOO_MANY_ROOT_FIELDS", response.FirstErrorCode);
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class HttpTransportTests(AzuriteFixture azurite) : IAsyncLifetime
         var response = await _app.Client.PostAsync(bomb);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
-        Assert.Equal("BAD_REQUEST", response.FirstErrorCode);
+        Assert.Equal("TOO_MANY_SELECTIONS", response.FirstErrorCode);
         Assert.Equal("An operation may select at most 2000 fields with its fragments expanded; this one selects more.", response.FirstErrorMessage);
     }
 
@@ -160,7 +160,7 @@ public sealed class HttpTransportTests(AzuriteFixture azurite) : IAsyncLifetime
         var response = await _app.Client.PostAsync($"{{ ...F0 }} {chain} fragment F1500 on Query {{ __typename }}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
-        Assert.Equal("BAD_REQUEST", response.FirstErrorCode);
+        Assert.Equal("TOO_MANY_FRAGMENTS", response.FirstErrorCode);
         Assert.Equal("A document may define at most 50 fragments; this one defines 1501.", response.FirstErrorMessage);
     }
 
@@ -173,7 +173,7 @@ public sealed class HttpTransportTests(AzuriteFixture azurite) : IAsyncLifetime
         // 3,000 on one field took half a second of a replica's CPU and drew a 512 KB error list before the cap.
         var response = await _app.Client.PostAsync("{ __typename " + string.Concat(Enumerable.Repeat("@include(if: true) ", count)) + "}");
 
-        AssertRefusedOnce(response, refusal);
+        AssertRefusedOnce(response, refusal, "TOO_MANY_DIRECTIVES");
     }
 
     [Theory]
@@ -184,7 +184,7 @@ public sealed class HttpTransportTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var response = await _app.Client.PostAsync("{ __typename(" + string.Join(' ', Enumerable.Range(0, count).Select(i => $"a{i}: 1")) + ") }");
 
-        AssertRefusedOnce(response, refusal);
+        AssertRefusedOnce(response, refusal, "TOO_MANY_ARGUMENTS");
     }
 
     [Fact]
@@ -194,16 +194,51 @@ public sealed class HttpTransportTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal(21, response.Errors!.Count);
-        Assert.All(response.Errors, error => Assert.Equal("BAD_REQUEST", error!["extensions"]!["code"]!.GetValue<string>()));
+        Assert.Equal("TOO_MANY_ROOT_FIELDS", response.FirstErrorCode);
+        Assert.All(response.Errors.Skip(1), error => Assert.Equal("BAD_REQUEST", error!["extensions"]!["code"]!.GetValue<string>()));
         Assert.Matches(@"^\d+ more errors are not listed\.$", response.Errors[20]!["message"]!.GetValue<string>());
         Assert.True(response.Body.Length < 8_192, $"{response.Body.Length} bytes");
     }
 
-    /// <summary>Over the cap: one error, the cap's. At the cap: the standard rules' own errors, at most 20 and a count.</summary>
-    private static void AssertRefusedOnce(GqlResponse response, string? refusal)
+    [Theory]
+    [InlineData("TOO_MANY_FRAGMENTS", "fragments")]
+    [InlineData("TOO_MANY_DIRECTIVES", "directives")]
+    [InlineData("TOO_MANY_ARGUMENTS", "arguments")]
+    [InlineData("TOO_MANY_SELECTIONS", "selections")]
+    [InlineData("TOO_MANY_ROOT_FIELDS", "root fields")]
+    public async Task EachLimitAnswersWithItsOwnCodeAndNoRuleNumber(string code, string over)
+    {
+        var query = over switch
+        {
+            "fragments" => "{ ...F0 } " + string.Join(' ', Enumerable.Range(0, 51).Select(i => $"fragment F{i} on Query {{ ...F{i + 1} }}")) + " fragment F51 on Query { __typename }",
+            "directives" => "{\n  __typename " + string.Concat(Enumerable.Repeat("@include(if: true) ", 51)) + "}",
+            "arguments" => "{ __typename(" + string.Join(' ', Enumerable.Range(0, 201).Select(i => $"a{i}: 1")) + ") }",
+            "selections" => "{ " + string.Join(' ', Enumerable.Range(0, 9).Select(i => $"a{i}: __schema {{ types {{ " + string.Concat(Enumerable.Repeat("name ", 230)) + "} }")) + " }",
+            _ => "{ " + string.Join(' ', Enumerable.Range(0, 11).Select(i => $"a{i}: __typename")) + " }",
+        };
+
+        var response = await _app.Client.PostAsync(query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        var error = response.Errors![0]!;
+        Assert.Equal($$"""{"code":"{{code}}"}""", error["extensions"]!.ToJsonString());
+        Assert.Single(error["locations"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task ALimitErrorPointsAtWhereTheDocumentCrossedIt()
+    {
+        var response = await _app.Client.PostAsync("{\n  __typename " + string.Concat(Enumerable.Repeat("@include(if: true) ", 51)) + "}");
+
+        Assert.Equal("TOO_MANY_DIRECTIVES", response.FirstErrorCode);
+        Assert.Equal("""[{"line":2,"column":964}]""", response.Errors![0]!["locations"]!.ToJsonString());
+    }
+
+    /// <summary>Over the cap: one error, the cap's, with its code. At the cap: the standard rules' own errors, at most 20 and a count.</summary>
+    private static void AssertRefusedOnce(GqlResponse response, string? refusal, string code)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
-        Assert.Equal("BAD_REQUEST", response.FirstErrorCode);
+        Assert.Equal(refusal is null ? "BAD_REQUEST" : code, response.FirstErrorCode);
         if (refusal is null)
         {
             Assert.DoesNotContain("A document may", response.FirstErrorMessage, StringComparison.Ordinal);
@@ -237,6 +272,7 @@ public sealed class HttpTransportTests(AzuriteFixture azurite) : IAsyncLifetime
         var response = await _app.Client.PostAsync(query);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("TOO_MANY_ROOT_FIELDS", response.FirstErrorCode);
         Assert.Equal("An operation may select at most 10 root fields; this one selects 11.", response.FirstErrorMessage);
     }
 

@@ -71,11 +71,13 @@ public sealed class StorageOutageApiTests : IAsyncLifetime
         using (var ready = await app.Client.Http.GetAsync("/health/ready"))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.Equal("storageunreachable", await ready.Content.ReadAsStringAsync());
         }
 
         using (var alive = await app.Client.Http.GetAsync("/health"))
         {
             Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+            Assert.Equal("alive", await alive.Content.ReadAsStringAsync());
         }
 
         await _azurite.StartAsync();
@@ -83,6 +85,8 @@ public sealed class StorageOutageApiTests : IAsyncLifetime
         using (var ready = await app.Client.Http.GetAsync("/health/ready"))
         {
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            Assert.Equal("ready", await ready.Content.ReadAsStringAsync());
+            Assert.Equal("text/plain; charset=utf-8", ready.Content.Headers.ContentType?.ToString());
         }
 
         foreach (var (email, password) in acknowledged)

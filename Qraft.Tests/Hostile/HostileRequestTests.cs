@@ -20,6 +20,7 @@ public sealed class HostileRequestTests(LocalStackFixture stack, ITestOutputHelp
     [
         "ALREADY_LOGGED_IN", "INVALID_CREDENTIALS", "EMAIL_TAKEN", "INVALID_EMAIL", "WEAK_PASSWORD", "TOKEN_EXPIRED",
         "TOKEN_INVALID", "UNAUTHENTICATED", "FORBIDDEN", "RATE_LIMITED", "STORAGE_UNAVAILABLE", "BAD_REQUEST", "INTERNAL",
+        "TOO_MANY_FRAGMENTS", "TOO_MANY_DIRECTIVES", "TOO_MANY_ARGUMENTS", "TOO_MANY_SELECTIONS", "TOO_MANY_ROOT_FIELDS",
     ];
 
     private const string Password = "Vivid-Harbor-Lantern-42";

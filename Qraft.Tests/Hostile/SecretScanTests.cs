@@ -20,7 +20,7 @@ public sealed partial class SecretScanTests
     /// </summary>
     private static readonly HashSet<string> KnownPublic = new(StringComparer.Ordinal)
     {
-        "qraft-test-signing-key-0123456789abcdef",                       // JwtAccessTokensTests, SecurityPropertyTests
+        "qraft-test-signing-key-0123456789abcdef",                       // JwtAccessTokensTests, SecurityPropertyTests, Fakes
         "a-completely-different-key-of-32-bytes-or-more",                 // JwtAccessTokensTests: the wrong key
         "django-insecure-3v#9k@x!q7m2$w8p^z5r&t1y(u4i)o6e0a-s=d+f_g",     // JwtAccessTokensTests: a made-up Django SECRET_KEY
         "only-twenty-six-bytes-long",                                     // SecurityRegistrationTests: a key refused as too short

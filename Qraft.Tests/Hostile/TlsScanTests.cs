@@ -22,7 +22,7 @@ public sealed class TlsScanTests(LocalStackFixture stack, ITestOutputHelper outp
         var scan = await Command.RunAsync(
             "testssl",
             ["--quiet", "--color", "0", "--warnings", "off", "--openssl", "/usr/bin/openssl", "--add-ca", stack.Env["QRAFT_CA_FILE"],
-                "-p", "-s", "-f", "-S", "--ip", "127.0.0.1", "--jsonfile", json, $"localhost:{stack.HttpsPort}"],
+                "-p", "-s", "-f", "-S", "--ip", "127.0.0.1", "--jsonfile", json, $"localhost:{stack.Ports.Https}"],
             timeout: TimeSpan.FromMinutes(3));
         output.WriteLine(scan.StdOut);
         BenchReport.TryWrite("testssl-summary.txt", scan.StdOut);

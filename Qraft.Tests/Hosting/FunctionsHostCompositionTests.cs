@@ -40,7 +40,7 @@ public sealed class FunctionsHostCompositionTests : IDisposable
         var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
         context.Response.Body = new MemoryStream();
 
-        var result = new HealthFunction().Run(context.Request);
+        var result = await ActivatorUtilities.CreateInstance<HealthFunction>(host.Services).Run(context.Request, CancellationToken.None);
         await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
 
         Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);

@@ -19,7 +19,15 @@ public sealed class HttpTriggerFunctionTests
 
         Assert.Equal(route, function.RouteTemplate(HostJson.ReadRoutePrefix(AppContext.BaseDirectory)));
         Assert.Equal(methods, string.Join(',', function.Methods));
-        Assert.Equal(AuthorizationLevel.Anonymous, function.AuthLevel);
+    }
+
+    [Fact]
+    public void AFunctionThatRequiresKeysIsRefusedSinceTheSelfHostChecksNone()
+    {
+        // The test assembly's only function is KeyedFunction below.
+        var refused = Assert.Throws<InvalidOperationException>(() => HttpTriggerFunction.Discover(typeof(KeyedFunction).Assembly));
+
+        Assert.Contains("'keyed' requires Function keys", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -73,4 +81,11 @@ public sealed class HttpTriggerFunctionTests
     [InlineData(new[] { "--urls", "http://127.0.0.1:7071" }, false)]
     public void FunctionsHostIsRecognisedByTheArgumentsItPassesItsWorker(string[] args, bool expected) =>
         Assert.Equal(expected, FunctionsHostDetector.IsFunctionsWorker(args));
+}
+
+/// <summary>A function declaring a key, as no function of the app does.</summary>
+public sealed class KeyedFunction
+{
+    [Function("keyed")]
+    public static string Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = "keyed")] object request) => request.ToString()!;
 }

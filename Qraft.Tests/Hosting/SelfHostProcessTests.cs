@@ -24,6 +24,11 @@ public sealed class SelfHostProcessTests(AzuriteFixture azurite)
             Assert.True(AppProcess.Terminate(process));
             var draining = await AppProcess.PollReadinessAsync(client.Http, HttpStatusCode.ServiceUnavailable);
             Assert.True(draining, "readiness never turned 503 after SIGTERM");
+            using (var ready = await client.Http.GetAsync("/health/ready"))
+            {
+                Assert.Equal("draining", await ready.Content.ReadAsStringAsync());
+            }
+
             using (var stillServing = await client.Http.GetAsync("/health"))
             {
                 Assert.Equal(HttpStatusCode.OK, stillServing.StatusCode);

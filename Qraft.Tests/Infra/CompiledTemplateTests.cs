@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Qraft.Observability;
-using Qraft.Users;
+using Qraft.Storage;
 
 namespace Qraft.Tests.Infra;
 

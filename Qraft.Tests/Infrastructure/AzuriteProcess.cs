@@ -58,7 +58,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     public static async Task<AzuriteProcess> StartNewAsync(LoopbackCertificate? https = null, CancellationToken cancellationToken = default)
     {
         var azurite = new AzuriteProcess(
-            FindExecutable(), Directory.CreateTempSubdirectory("qraft-azurite-").FullName, FindFreePort(), https);
+            FindExecutable(), Directory.CreateTempSubdirectory("qraft-azurite-").FullName, AppProcess.FreePort(), https);
         try
         {
             await azurite.StartAsync(cancellationToken);
@@ -239,20 +239,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
 
         throw new DirectoryNotFoundException($"No package.json above {AppContext.BaseDirectory}.");
-    }
-
-    private static int FindFreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
     }
 
     // DllImport rather than LibraryImport: the generated marshalling would need unsafe code for this one call.

@@ -1,13 +1,15 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Qraft.Security;
+using Qraft.Storage;
 using Qraft.Users;
 
 namespace Qraft.Tests.Infrastructure;
 
 /// <summary>
-/// The storage services composed exactly as the app composes them (<see cref="UsersServiceCollectionExtensions.AddQraftStorage"/>),
+/// The storage services composed exactly as the app composes them (<see cref="StorageServiceCollectionExtensions.AddQraftStorage"/>),
 /// pointed at a test Azurite. Two instances with one table prefix behave as two replicas: separate clients, shared tables.
 /// </summary>
 public sealed class StorageServices : IAsyncDisposable
@@ -18,7 +20,12 @@ public sealed class StorageServices : IAsyncDisposable
 
     public IUserStore Users => _host.Services.GetRequiredService<IUserStore>();
 
-    public IStorageProbe Probe => _host.Services.GetRequiredService<IStorageProbe>();
+    /// <summary>The readiness check's verdict on storage, as <c>/health/ready</c> evaluates it.</summary>
+    public async Task<bool> IsStorageReachableAsync(CancellationToken cancellationToken)
+    {
+        var check = ActivatorUtilities.CreateInstance<TableStorageHealthCheck>(_host.Services);
+        return (await check.CheckHealthAsync(new HealthCheckContext(), cancellationToken)).Status == HealthStatus.Healthy;
+    }
 
     public IRefreshTokens RefreshTokens => _host.Services.GetRequiredService<IRefreshTokens>();
 

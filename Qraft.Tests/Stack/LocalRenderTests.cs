@@ -28,6 +28,7 @@ public sealed class LocalRenderTests(StackConfigFixture stack) : IClassFixture<S
 
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Equal(before, EnvFile.Read(Path.Combine(stack.StateDir, "secrets.env")));
+        Assert.Equal(stack.Ports.All, StackPorts.From(EnvFile.Read(Path.Combine(stack.StateDir, "ports.env"))).All);
         Assert.True(before["QRAFT_JWT_SIGNING_KEY"].Length >= 32);
         Assert.True(before["QRAFT_STATS_PASSWORD"].Length >= 16);
     }
@@ -42,11 +43,11 @@ public sealed class LocalRenderTests(StackConfigFixture stack) : IClassFixture<S
         for (var i = 0; i < 3; i++)
         {
             var section = conf.Split($"[program:{instances[i]}]")[1].Split("\n\n")[0];
-            Assert.Contains($"--urls http://127.0.0.1:{stack.Ports[2 + i]}", section, StringComparison.Ordinal);
+            Assert.Contains($"--urls http://127.0.0.1:{stack.Ports.Apps[i]}", section, StringComparison.Ordinal);
             Assert.Contains($"QRAFT_INSTANCE=\"{instances[i]}\"", section, StringComparison.Ordinal);
             Assert.Contains($"Jwt__SigningKey=\"{key}\"", section, StringComparison.Ordinal);
             Assert.Contains($"qraft_users-{instances[i]}.log", section, StringComparison.Ordinal);
-            Assert.Contains($"127.0.0.1:{stack.Ports[5]}/devstoreaccount1", section, StringComparison.Ordinal);
+            Assert.Contains($"127.0.0.1:{stack.Ports.Azurite}/devstoreaccount1", section, StringComparison.Ordinal);
         }
     }
 
@@ -58,7 +59,58 @@ public sealed class LocalRenderTests(StackConfigFixture stack) : IClassFixture<S
         for (var i = 0; i < 3; i++)
         {
             Assert.Contains($"name: \"qraft-app{i + 1}\"", config, StringComparison.Ordinal);
-            Assert.Contains($@"127\.0\.0\.1:{stack.Ports[2 + i]}(/|\s|$)", config, StringComparison.Ordinal);
+            Assert.Contains($@"127\.0\.0\.1:{stack.Ports.Apps[i]}(/|\s|$)", config, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void AutoPortsAreDistinctAndBelowTheEphemeralRange()
+    {
+        var all = stack.Ports.All;
+
+        Assert.Equal(10, all.Distinct().Count());
+        Assert.All(all, port => Assert.InRange(port, 20_000, 31_999));
+    }
+
+    [Fact]
+    public async Task WithoutQraftPortsTheSpecDefaultsApply()
+    {
+        using var dir = new TempDir("qraft-cfg-");
+
+        var state = await RenderAsync(dir, []);
+
+        var haproxy = EnvFile.Read(Path.Combine(state, "haproxy.env"));
+        Assert.Equal("127.0.0.1:8443", haproxy["QRAFT_HTTPS_BIND"]);
+        Assert.Equal("127.0.0.1:8080", haproxy["QRAFT_HTTP_BIND"]);
+        Assert.Equal(["127.0.0.1:7071", "127.0.0.1:7072", "127.0.0.1:7073"], new[] { "QRAFT_APP1_ADDR", "QRAFT_APP2_ADDR", "QRAFT_APP3_ADDR" }.Select(name => haproxy[name]));
+        var conf = await File.ReadAllTextAsync(Path.Combine(state, "supervisord.conf"));
+        Assert.Contains("--tablePort 10002 ", conf, StringComparison.Ordinal);
+        Assert.Contains("--web.listen-address=127.0.0.1:9090 ", conf, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(state, "ports.env")));
+    }
+
+    [Fact]
+    public async Task AnExplicitPortWinsOverQraftPortsAuto()
+    {
+        using var dir = new TempDir("qraft-cfg-");
+
+        var state = await RenderAsync(dir, new() { ["QRAFT_PORTS"] = "auto", ["QRAFT_HTTPS_PORT"] = "18443" });
+
+        var ports = StackPorts.From(EnvFile.Read(Path.Combine(state, "ports.env")));
+        Assert.Equal(18443, ports.Https);
+        Assert.DoesNotContain(18443, ports.Internal);
+        Assert.Equal("127.0.0.1:18443", EnvFile.Read(Path.Combine(state, "haproxy.env"))["QRAFT_HTTPS_BIND"]);
+    }
+
+    /// <summary>local/render into a state dir of its own (the fixture's certificates) with these settings; returns the state dir.</summary>
+    private async Task<string> RenderAsync(TempDir dir, Dictionary<string, string> settings)
+    {
+        settings["QRAFT_STATE_DIR"] = dir.File("state");
+        settings["QRAFT_CERT_DIR"] = stack.CertDir;
+
+        var render = await Command.RunAsync(RepoPaths.Of("local", "render"), [], settings);
+
+        Assert.True(render.ExitCode == 0, render.ToString());
+        return settings["QRAFT_STATE_DIR"];
     }
 }

@@ -19,7 +19,7 @@ public sealed class LocalStackCollection : ICollectionFixture<LocalStackFixture>
 }
 
 /// <summary>
-/// The whole local stack (local/up) in a temp state dir on free ports, for the
+/// The whole local stack (local/up) in a temp state dir on ports it picks itself (QRAFT_PORTS=auto), for the
 /// end-to-end tests of one collection. local/down on dispose, then anything of
 /// the stack still alive is killed by PID.
 /// </summary>
@@ -27,7 +27,6 @@ public sealed class LocalStackFixture : IAsyncLifetime
 {
     private static readonly TimeSpan UpTimeout = TimeSpan.FromMinutes(15);
     private readonly TempDir _dir = new("qraft-e2e-");
-    private readonly int[] _ports = FreePorts.Take(10);
     private X509Certificate2? _ca;
     private int _sources;
 
@@ -39,12 +38,8 @@ public sealed class LocalStackFixture : IAsyncLifetime
 
     public Uri HttpUri => new(Env["QRAFT_HTTP_URL"]);
 
-    public int HttpsPort => _ports[0];
-
-    public IReadOnlyList<int> AppPorts => _ports[2..5];
-
-    /// <summary>Ports of the processes that must stay on loopback: replicas, Azurite, Prometheus, exporters.</summary>
-    public IReadOnlyList<int> InternalPorts => _ports[2..];
+    /// <summary>The ports local/up picked (QRAFT_PORTS=auto), from its stack.env.</summary>
+    public StackPorts Ports => StackPorts.From(Env);
 
     public IReadOnlyList<string> Instances { get; } = ["app1", "app2", "app3"];
 
@@ -59,12 +54,7 @@ public sealed class LocalStackFixture : IAsyncLifetime
     {
         ["QRAFT_STATE_DIR"] = StateDir,
         ["QRAFT_CERT_DIR"] = Path.Combine(_dir.Path, "certs"),
-        ["QRAFT_HTTPS_PORT"] = _ports[0].ToString(CultureInfo.InvariantCulture),
-        ["QRAFT_HTTP_PORT"] = _ports[1].ToString(CultureInfo.InvariantCulture),
-        ["QRAFT_APP_PORTS"] = string.Join(',', _ports[2..5]),
-        ["QRAFT_AZURITE_PORT"] = _ports[5].ToString(CultureInfo.InvariantCulture),
-        ["QRAFT_PROMETHEUS_PORT"] = _ports[6].ToString(CultureInfo.InvariantCulture),
-        ["QRAFT_EXPORTER_PORTS"] = string.Join(',', _ports[7..10]),
+        ["QRAFT_PORTS"] = "auto",
         ["QRAFT_UP_TIMEOUT"] = "180",
     };
 

@@ -109,7 +109,7 @@ public sealed partial class LocalStackTests(LocalStackFixture stack)
 
         Assert.Equal(HttpStatusCode.MovedPermanently, response.StatusCode);
         Assert.Equal(
-            new Uri($"https://localhost:{stack.HttpsPort}/graphql/?query=%7B__typename%7D"),
+            new Uri($"https://localhost:{stack.Ports.Https}/graphql/?query=%7B__typename%7D"),
             response.Headers.Location);
     }
 
@@ -174,9 +174,9 @@ public sealed partial class LocalStackTests(LocalStackFixture stack)
             .Select(m => (Address: m.Groups["addr"].Value, Port: int.Parse(m.Groups["port"].Value, CultureInfo.InvariantCulture),
                 Pids: PidOf().Matches(m.Groups["users"].Value).Select(p => int.Parse(p.Groups[1].Value, CultureInfo.InvariantCulture)).ToList()))
             .ToList();
-        var ours = sockets.Where(s => s.Pids.Intersect(pids).Any() || stack.InternalPorts.Contains(s.Port)).ToList();
+        var ours = sockets.Where(s => s.Pids.Intersect(pids).Any() || stack.Ports.Internal.Contains(s.Port)).ToList();
 
-        Assert.All(stack.InternalPorts, port => Assert.Contains(ours, s => s.Port == port));
+        Assert.All(stack.Ports.Internal, port => Assert.Contains(ours, s => s.Port == port));
         Assert.All(ours, s => Assert.Equal("127.0.0.1", s.Address));
     }
 
@@ -305,6 +305,7 @@ public sealed partial class LocalStackTests(LocalStackFixture stack)
             "QRAFT_URL", "QRAFT_HTTP_URL", "QRAFT_CA_FILE", "QRAFT_STATS_USER", "QRAFT_STATS_PASSWORD",
             "QRAFT_PROMETHEUS_URL", "QRAFT_APP_URLS", "QRAFT_LOG_DIR", "QRAFT_AZURITE_CONNECTION",
             "QRAFT_HAPROXY_EXPORTER_URL", "QRAFT_NODE_EXPORTER_URL", "QRAFT_PROCESS_EXPORTER_URL", "QRAFT_SUPERVISOR_CONF",
+            "QRAFT_HTTPS_PORT", "QRAFT_HTTP_PORT", "QRAFT_APP_PORTS", "QRAFT_AZURITE_PORT", "QRAFT_PROMETHEUS_PORT", "QRAFT_EXPORTER_PORTS",
         ];
 
         var env = EnvFile.Read(path);
@@ -319,7 +320,9 @@ public sealed partial class LocalStackTests(LocalStackFixture stack)
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         Assert.All(keys, k => Assert.False(string.IsNullOrEmpty(env.GetValueOrDefault(k)), k));
         Assert.Equal(stack.Instances, served);
-        Assert.Contains($"TableEndpoint=http://127.0.0.1:", env["QRAFT_AZURITE_CONNECTION"], StringComparison.Ordinal);
+        Assert.Contains($"TableEndpoint=http://127.0.0.1:{stack.Ports.Azurite}/", env["QRAFT_AZURITE_CONNECTION"], StringComparison.Ordinal);
+        Assert.Equal($"https://localhost:{stack.Ports.Https}", env["QRAFT_URL"]);
+        Assert.Equal(string.Join(',', stack.Ports.Apps.Select(port => $"http://127.0.0.1:{port}")), env["QRAFT_APP_URLS"]);
     }
 
     private static string NewEmail() => $"e2e-{Guid.NewGuid():N}@example.com";
@@ -327,7 +330,7 @@ public sealed partial class LocalStackTests(LocalStackFixture stack)
     private Task<CommandResult> SClientAsync(params string[] options) =>
         Command.RunAsync(
             "openssl",
-            ["s_client", "-connect", $"127.0.0.1:{stack.HttpsPort}", "-servername", "localhost",
+            ["s_client", "-connect", $"127.0.0.1:{stack.Ports.Https}", "-servername", "localhost",
                 "-CAfile", stack.Env["QRAFT_CA_FILE"], "-verify_return_error", .. options],
             timeout: TimeSpan.FromSeconds(20));
 

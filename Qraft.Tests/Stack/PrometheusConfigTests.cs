@@ -20,7 +20,7 @@ public sealed partial class PrometheusConfigTests(StackConfigFixture stack) : IC
         Assert.True(result.ExitCode == 0, result.ToString());
         var text = await File.ReadAllTextAsync(config);
         Assert.DoesNotContain("${", text, StringComparison.Ordinal);
-        int[] scraped = [.. stack.Ports[2..5], .. stack.Ports[6..]]; // replicas, Prometheus, the three exporters
+        int[] scraped = [.. stack.Ports.Apps, stack.Ports.Prometheus, .. stack.Ports.Exporters];
         foreach (var port in scraped)
         {
             Assert.Contains($"\"127.0.0.1:{port}\"", text, StringComparison.Ordinal);

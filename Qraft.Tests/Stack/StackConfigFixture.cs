@@ -4,7 +4,7 @@ namespace Qraft.Tests.Stack;
 
 /// <summary>
 /// Certificates (certs/make-certs) and the local stack's rendered configuration
-/// (local/render) in a temp dir, on free ports, without starting anything.
+/// (local/render) in a temp dir, on ports it picks (QRAFT_PORTS=auto), without starting anything.
 /// Shared by the configuration tests of one class.
 /// </summary>
 public sealed class StackConfigFixture : IAsyncLifetime
@@ -15,19 +15,15 @@ public sealed class StackConfigFixture : IAsyncLifetime
 
     public string StateDir => Path.Combine(_dir.Path, "state");
 
-    public int[] Ports { get; } = FreePorts.Take(10);
+    /// <summary>The ports local/render picked, from the ports.env it wrote.</summary>
+    public StackPorts Ports { get; private set; } = null!;
 
-    /// <summary>The environment local/up would run with (ports as in <see cref="Ports"/>).</summary>
+    /// <summary>The environment local/up would run with: the stack picks its own free ports.</summary>
     public IReadOnlyDictionary<string, string> StackEnvironment => new Dictionary<string, string>
     {
         ["QRAFT_STATE_DIR"] = StateDir,
         ["QRAFT_CERT_DIR"] = CertDir,
-        ["QRAFT_HTTPS_PORT"] = Ports[0].ToString(),
-        ["QRAFT_HTTP_PORT"] = Ports[1].ToString(),
-        ["QRAFT_APP_PORTS"] = $"{Ports[2]},{Ports[3]},{Ports[4]}",
-        ["QRAFT_AZURITE_PORT"] = Ports[5].ToString(),
-        ["QRAFT_PROMETHEUS_PORT"] = Ports[6].ToString(),
-        ["QRAFT_EXPORTER_PORTS"] = $"{Ports[7]},{Ports[8]},{Ports[9]}",
+        ["QRAFT_PORTS"] = "auto",
     };
 
     public async Task InitializeAsync()
@@ -36,6 +32,7 @@ public sealed class StackConfigFixture : IAsyncLifetime
         Assert.True(certs.ExitCode == 0, certs.ToString());
         var render = await Command.RunAsync(RepoPaths.Of("local", "render"), [], StackEnvironment);
         Assert.True(render.ExitCode == 0, render.ToString());
+        Ports = StackPorts.From(EnvFile.Read(Path.Combine(StateDir, "ports.env")));
     }
 
     public Task DisposeAsync()

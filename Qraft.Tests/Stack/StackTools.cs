@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 using Qraft.Tests.Infrastructure;
@@ -78,49 +76,30 @@ internal static class Command
 }
 
 /// <summary>
-/// Loopback ports that were free a moment ago, drawn below the kernel's
-/// ephemeral range (32768+) so that outgoing connections do not take them
-/// before the stack binds them.
+/// The ports a local stack uses, as local/up and local/render write them (stack.env, ports.env): the stack picks
+/// them itself (QRAFT_PORTS=auto), so no test keeps port-picking code of its own.
 /// </summary>
-internal static class FreePorts
+public sealed record StackPorts(int Https, int Http, IReadOnlyList<int> Apps, int Azurite, int Prometheus, IReadOnlyList<int> Exporters)
 {
-    private const int Low = 20_000;
-    private const int High = 32_000;
+    /// <summary>Ports of the processes that must stay on loopback: replicas, Azurite, Prometheus, exporters.</summary>
+    public IReadOnlyList<int> Internal => [.. Apps, Azurite, Prometheus, .. Exporters];
 
-    public static int[] Take(int count)
-    {
-        var ports = new List<int>();
-        for (var attempt = 0; ports.Count < count; attempt++)
-        {
-            if (attempt > 1000)
-            {
-                throw new InvalidOperationException($"no {count} free ports in {Low}-{High}");
-            }
+    /// <summary>Every port, HAProxy's two first, in the order of the settings.</summary>
+    public IReadOnlyList<int> All => [Https, Http, .. Internal];
 
-            var port = Random.Shared.Next(Low, High);
-            if (!ports.Contains(port) && IsFree(port))
-            {
-                ports.Add(port);
-            }
-        }
+    public static StackPorts From(IReadOnlyDictionary<string, string> settings) => new(
+        One(settings, "QRAFT_HTTPS_PORT"),
+        One(settings, "QRAFT_HTTP_PORT"),
+        List(settings, "QRAFT_APP_PORTS"),
+        One(settings, "QRAFT_AZURITE_PORT"),
+        One(settings, "QRAFT_PROMETHEUS_PORT"),
+        List(settings, "QRAFT_EXPORTER_PORTS"));
 
-        return [.. ports];
-    }
+    private static int One(IReadOnlyDictionary<string, string> settings, string name) =>
+        int.Parse(settings[name], System.Globalization.CultureInfo.InvariantCulture);
 
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            listener.Stop();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
+    private static int[] List(IReadOnlyDictionary<string, string> settings, string name) =>
+        [.. settings[name].Split(',').Select(port => int.Parse(port, System.Globalization.CultureInfo.InvariantCulture))];
 }
 
 /// <summary>A directory under the system temp dir, deleted on dispose.</summary>

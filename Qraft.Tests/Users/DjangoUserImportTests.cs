@@ -1,5 +1,5 @@
+using Qraft.Hosting;
 using Qraft.Tests.Infrastructure;
-using Qraft.Users;
 
 namespace Qraft.Tests.Users;
 

@@ -53,13 +53,18 @@ public sealed class Stack : IDisposable
         return new Stack(options, settings, secrets);
     }
 
+    /// <summary>The settings local/up was given, as its stack.env repeats them, so local/render renders the same stack.</summary>
+    private static readonly string[] StackSettings =
+    [
+        "QRAFT_STATE_DIR", "QRAFT_HTTPS_PORT", "QRAFT_HTTP_PORT", "QRAFT_APP_PORTS", "QRAFT_AZURITE_PORT", "QRAFT_PROMETHEUS_PORT", "QRAFT_EXPORTER_PORTS",
+    ];
+
     /// <summary>Re-renders supervisord.conf with new replica settings and restarts the replicas only (Azurite and HAProxy stay).</summary>
     public async Task RestartReplicasAsync(int passwordIterations)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["QRAFT_PASSWORD_ITERATIONS"] = passwordIterations.ToString(CultureInfo.InvariantCulture),
-        };
+        var environment = StackSettings.ToDictionary(name => name, name => Settings[name]);
+        environment["QRAFT_CERT_DIR"] = Path.GetDirectoryName(Settings["QRAFT_CA_FILE"])!;
+        environment["QRAFT_PASSWORD_ITERATIONS"] = passwordIterations.ToString(CultureInfo.InvariantCulture);
         await Shell.CheckedAsync(Path.Combine(_options.RepoDir, "local", "render"), [], TimeSpan.FromMinutes(1), environment);
         await Shell.CheckedAsync("supervisorctl", ["-c", Settings["QRAFT_SUPERVISOR_CONF"], "update", "apps"], TimeSpan.FromMinutes(2));
         await WaitAllReplicasUpAsync(TimeSpan.FromSeconds(90));

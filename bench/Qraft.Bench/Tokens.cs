@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 
 namespace Qraft.Bench;
 
@@ -15,8 +16,11 @@ public static class Tokens
     public static string Mint(string signingKey, string email, TimeSpan lifetime)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var payload = $$"""{"email":"{{email}}","exp":{{now + (long)lifetime.TotalSeconds}},"origIat":{{now}}}""";
-        var signingInput = $"{Header}.{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload))}";
+
+        // Serialized, not interpolated: an email is any string the product accepts, quotes and backslashes included.
+        // The escapes may differ from the product's bytes; the claims, which is what the replica reads, do not.
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new { email, exp = now + (long)lifetime.TotalSeconds, origIat = now });
+        var signingInput = $"{Header}.{Base64Url.EncodeToString(payload)}";
         var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(signingKey), Encoding.ASCII.GetBytes(signingInput));
         return $"{signingInput}.{Base64Url.EncodeToString(signature)}";
     }

@@ -1,0 +1,112 @@
+using Azure;
+using Azure.Data.Tables;
+using Qraft.Security;
+using Qraft.Users;
+
+namespace Qraft.Storage;
+
+/// <summary>
+/// One partition per user, keyed by the escaped lower-case email (<see cref="SingleEntityPartition"/>), so every lookup
+/// is a point read whatever the table size. Uniqueness is the insert conflict itself, never a read before the write.
+/// </summary>
+internal sealed class TableUserStore(StorageTables tables) : IUserStore
+{
+    private const int MaxPageSize = 1000;
+
+    public Task<User?> FindAsync(string email, CancellationToken cancellationToken) =>
+        tables.Users.RunAsync<User?>(
+            "get",
+            async (table, token) =>
+            {
+                var found = await table.FindAsync<UserEntity>(KeyOf(email), token);
+                return found?.ToUser();
+            },
+            cancellationToken);
+
+    public Task<bool> TryAddAsync(User user, CancellationToken cancellationToken) =>
+        tables.Users.RunAsync(
+            "insert",
+            async (table, token) =>
+            {
+                try
+                {
+                    await table.AddEntityAsync(UserEntity.From(user, KeyOf(user.Email)), token);
+                    return true;
+                }
+                catch (RequestFailedException conflict) when (conflict.Status == 409)
+                {
+                    // A retried insert whose first attempt did land also conflicts; that one is ours, not a duplicate.
+                    var existing = await table.FindAsync<UserEntity>(KeyOf(user.Email), token, [nameof(UserEntity.Id)]);
+                    return existing?.Id == user.Id;
+                }
+            },
+            cancellationToken);
+
+    public Task RecordLoginAsync(string email, DateTimeOffset lastLogin, string? upgradedPasswordHash, CancellationToken cancellationToken) =>
+        tables.Users.RunAsync(
+            "record_login",
+            (table, token) =>
+            {
+                // Only these properties, unconditionally: the last login wins, and the rest of the row is untouched.
+                Dictionary<string, object> changes = new() { [nameof(UserEntity.LastLogin)] = lastLogin };
+                if (upgradedPasswordHash is not null)
+                {
+                    changes[nameof(UserEntity.PasswordHash)] = upgradedPasswordHash;
+                }
+
+                return table.MergeAsync(KeyOf(email), changes, token);
+            },
+            cancellationToken);
+
+    public Task<IReadOnlyList<User>> ListAsync(int first, string? afterEmail, CancellationToken cancellationToken) =>
+        tables.Users.RunAsync<IReadOnlyList<User>>(
+            "list",
+            async (table, token) =>
+            {
+                var pageSize = Math.Clamp(first, 1, MaxPageSize);
+                var filter = afterEmail is null ? null : TableClient.CreateQueryFilter($"PartitionKey gt {KeyOf(afterEmail)}");
+                var users = new List<User>(pageSize);
+                await foreach (var entity in table.QueryAsync<UserEntity>(filter, pageSize, cancellationToken: token))
+                {
+                    users.Add(entity.ToUser());
+                    if (users.Count == pageSize)
+                    {
+                        break;
+                    }
+                }
+
+                return users;
+            },
+            cancellationToken);
+
+    private static string KeyOf(string email) => TableKeys.Escape(EmailAddress.Key(email));
+
+    private sealed class UserEntity : SingleEntityPartition
+    {
+        public string Id { get; set; } = "";
+
+        /// <summary>As the user signed up (the key is lower-cased and escaped).</summary>
+        public string Email { get; set; } = "";
+
+        public string PasswordHash { get; set; } = "";
+
+        public DateTimeOffset DateJoined { get; set; }
+
+        public DateTimeOffset? LastLogin { get; set; }
+
+        public bool IsActive { get; set; }
+
+        public static UserEntity From(User user, string key) => new()
+        {
+            Key = key,
+            Id = user.Id,
+            Email = user.Email,
+            PasswordHash = user.PasswordHash,
+            DateJoined = user.DateJoined,
+            LastLogin = user.LastLogin,
+            IsActive = user.IsActive,
+        };
+
+        public User ToUser() => new(Id, Email, PasswordHash, DateJoined, LastLogin, IsActive);
+    }
+}
