@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Qraft.Tests.Infrastructure;
 
-namespace Qraft.Tests.Architecture;
+namespace Qraft.Tests.Structure;
 
 /// <summary>
 /// The function app's concern folders (one namespace each) depend on one another in one direction only, and only
