@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Qraft.Hosting;
@@ -10,6 +12,10 @@ public static class QraftFunctionsHost
     {
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.ConfigureFunctionsWebApplication();
+
+        // The host forwards the worker's response headers as they are, so the worker's own Kestrel must not name
+        // itself either: a client sees the same headers as from the self-host.
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
         builder.UseWhen<HttpPipelineWorkerMiddleware>(context => context.FunctionDefinition.InputBindings.Values
             .Any(binding => binding.Type.Equals("httpTrigger", StringComparison.OrdinalIgnoreCase)));
 
