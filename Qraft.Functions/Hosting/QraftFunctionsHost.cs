@@ -20,6 +20,10 @@ public static class QraftFunctionsHost
             .Any(binding => binding.Type.Equals("httpTrigger", StringComparison.OrdinalIgnoreCase)));
 
         builder.AddQraft(QraftHostKind.Functions);
+
+        // The host stops routing to a worker before it sends WorkerTerminate, then kills the process after a 5 s grace
+        // period: a drain here would serve nobody and only hold the exit past it. The host does the draining.
+        builder.Services.PostConfigure<ReplicaOptions>(replica => replica.DrainPeriod = TimeSpan.Zero);
         return builder.Build();
     }
 }

@@ -250,7 +250,8 @@ public sealed class FunctionsHostHarness : IAsyncDisposable
             {
                 Worker.Kill();
                 throw new FunctionsHostException(
-                    $"The worker did not {step} within {limit.TotalSeconds:0.#} s; the host gives up on it and stops process {Worker.Id}. {LastOutput()}");
+                    $"The worker did not {step} within {limit.TotalSeconds:0.#} s; the host gives up on it and stops process {Worker.Id}. {LastOutput()}",
+                    Worker.Id);
             }
             catch (FunctionsHostException)
             {
@@ -262,7 +263,8 @@ public sealed class FunctionsHostHarness : IAsyncDisposable
             }
         }
 
-        throw new FunctionsHostException($"The worker process {Worker.Id} exited with code {await Worker.Exited} before it could {step}. {LastOutput()}");
+        throw new FunctionsHostException(
+            $"The worker process {Worker.Id} exited with code {await Worker.Exited} before it could {step}. {LastOutput()}", Worker.Id);
     }
 
     private string LastOutput() => $"Its last output:{Environment.NewLine}{Worker.LastConsoleLines}";

@@ -35,7 +35,7 @@ public sealed class HttpFrontEnd : IAsyncDisposable
     private readonly IHttpForwarder _forwarder;
 
     // As the host's proxy: no redirects followed, no cookie jar, no system proxy between the host and its worker.
-    private readonly HttpMessageInvoker _invoker = new(new SocketsHttpHandler
+    private readonly ConnectRetryHandler _retrying = new(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
         UseCookies = false,
@@ -43,15 +43,21 @@ public sealed class HttpFrontEnd : IAsyncDisposable
         AutomaticDecompression = DecompressionMethods.None,
     });
 
+    private readonly HttpMessageInvoker _invoker;
+
     private HttpFrontEnd(WebApplication app, WorkerChannel channel, Uri workerHttpUri)
     {
         _app = app;
         _channel = channel;
         _workerHttpUri = workerHttpUri;
         _forwarder = app.Services.GetRequiredService<IHttpForwarder>();
+        _invoker = new HttpMessageInvoker(_retrying);
     }
 
     public Uri Address { get; private set; } = new("http://127.0.0.1");
+
+    /// <summary>Connection attempts to the worker that had to be repeated (see <see cref="ConnectRetryHandler"/>).</summary>
+    public int ConnectRetries => _retrying.Retries;
 
     /// <summary>Invocations the worker answered with a failure, by function name, for tests to show.</summary>
     public ConcurrentQueue<string> Failures { get; } = new();
@@ -127,9 +133,10 @@ public sealed class HttpFrontEnd : IAsyncDisposable
                 context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             }
         }
-        else if (forwarded != ForwarderError.None)
+
+        if (forwarded != ForwarderError.None)
         {
-            Failures.Enqueue($"{function.FunctionName}: forwarding failed ({forwarded})");
+            Failures.Enqueue($"{function.FunctionName}: forwarding to {_workerHttpUri} failed ({forwarded}): {context.GetForwarderErrorFeature()?.Exception?.Message}");
         }
     }
 }
