@@ -11,11 +11,6 @@ internal sealed class ConnectRetryHandler(HttpMessageHandler inner) : Delegating
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LongestDelay = TimeSpan.FromMilliseconds(250);
 
-    private int _retries;
-
-    /// <summary>How many attempts had to be repeated so far.</summary>
-    public int Retries => _retries;
-
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var delay = FirstDelay;
@@ -27,7 +22,6 @@ internal sealed class ConnectRetryHandler(HttpMessageHandler inner) : Delegating
             }
             catch (HttpRequestException) when (attempt < MaxAttempts && !cancellationToken.IsCancellationRequested)
             {
-                Interlocked.Increment(ref _retries);
                 await Task.Delay(delay, cancellationToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestDelay.Ticks));
             }

@@ -35,15 +35,13 @@ public sealed class HttpFrontEnd : IAsyncDisposable
     private readonly IHttpForwarder _forwarder;
 
     // As the host's proxy: no redirects followed, no cookie jar, no system proxy between the host and its worker.
-    private readonly ConnectRetryHandler _retrying = new(new SocketsHttpHandler
+    private readonly HttpMessageInvoker _invoker = new(new ConnectRetryHandler(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
         UseCookies = false,
         UseProxy = false,
         AutomaticDecompression = DecompressionMethods.None,
-    });
-
-    private readonly HttpMessageInvoker _invoker;
+    }));
 
     private HttpFrontEnd(WebApplication app, WorkerChannel channel, Uri workerHttpUri)
     {
@@ -51,13 +49,9 @@ public sealed class HttpFrontEnd : IAsyncDisposable
         _channel = channel;
         _workerHttpUri = workerHttpUri;
         _forwarder = app.Services.GetRequiredService<IHttpForwarder>();
-        _invoker = new HttpMessageInvoker(_retrying);
     }
 
     public Uri Address { get; private set; } = new("http://127.0.0.1");
-
-    /// <summary>Connection attempts to the worker that had to be repeated (see <see cref="ConnectRetryHandler"/>).</summary>
-    public int ConnectRetries => _retrying.Retries;
 
     /// <summary>Invocations the worker answered with a failure, by function name, for tests to show.</summary>
     public ConcurrentQueue<string> Failures { get; } = new();
@@ -69,6 +63,7 @@ public sealed class HttpFrontEnd : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            // What a client gets is then the worker's response alone; the real host's own headers are the host's business.
             kestrel.AddServerHeader = false;
             kestrel.Listen(IPAddress.Loopback, 0);
         });
