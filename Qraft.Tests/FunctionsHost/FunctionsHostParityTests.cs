@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Qraft.Tests.Infrastructure;
 
@@ -22,7 +21,7 @@ public sealed partial class FunctionsHostParityTests(FunctionsHostFixture fixtur
     [Fact]
     public async Task CreateUserAnswersTheSameThroughTheHost()
     {
-        var (self, host) = await BothAsync(email => GraphQL(GraphQLClient.CreateUser, new { email, password = Password }));
+        var (self, host) = await BothAsync(email => GraphQLClient.PostRequest(GraphQLClient.CreateUser, new { email, password = Password }));
 
         Assert.Equal(self.Response.Normalized(self.Email), host.Response.Normalized(host.Email));
         Assert.Contains("pbkdf2_sha256$1000$", Encoding.UTF8.GetString(host.Response.Body), StringComparison.Ordinal);
@@ -34,7 +33,7 @@ public sealed partial class FunctionsHostParityTests(FunctionsHostFixture fixtur
         var (self, host) = await BothAsync(async (client, email) =>
         {
             await client.SignUpAsync(email, Password);
-            return GraphQL(GraphQLClient.Login, new { email, password = Password });
+            return GraphQLClient.PostRequest(GraphQLClient.Login, new { email, password = Password });
         });
 
         Assert.Equal(self.Response.Normalized(self.Email), host.Response.Normalized(host.Email));
@@ -48,7 +47,7 @@ public sealed partial class FunctionsHostParityTests(FunctionsHostFixture fixtur
         {
             await client.SignUpAsync(email, Password);
             var token = await client.LoginAsync(email, Password);
-            return GraphQL(GraphQLClient.Login, new { email, password = Password }, $"JWT {token}");
+            return GraphQLClient.PostRequest(GraphQLClient.Login, new { email, password = Password }, $"JWT {token}");
         });
 
         Assert.Equal(self.Response.Normalized(self.Email), host.Response.Normalized(host.Email));
@@ -61,7 +60,7 @@ public sealed partial class FunctionsHostParityTests(FunctionsHostFixture fixtur
         var (self, host) = await BothAsync(async (client, email) =>
         {
             await client.SignUpAsync(email, Password);
-            return GraphQL(Me, variables: null, $"JWT {await client.LoginAsync(email, Password)}");
+            return GraphQLClient.PostRequest(Me, variables: null, $"JWT {await client.LoginAsync(email, Password)}");
         });
 
         Assert.Equal(self.Response.Normalized(self.Email), host.Response.Normalized(host.Email));
@@ -71,7 +70,7 @@ public sealed partial class FunctionsHostParityTests(FunctionsHostFixture fixtur
     [Fact]
     public async Task MeWithoutATokenAnswersTheSameThroughTheHost()
     {
-        var (self, host) = await BothAsync(_ => GraphQL(Me));
+        var (self, host) = await BothAsync(_ => GraphQLClient.PostRequest(Me));
 
         Assert.Equal(self.Response.Normalized(), host.Response.Normalized());
         Assert.Contains("UNAUTHENTICATED", host.Response.Normalized(), StringComparison.Ordinal);
@@ -124,20 +123,6 @@ public sealed partial class FunctionsHostParityTests(FunctionsHostFixture fixtur
         string.Join("\n", Encoding.UTF8.GetString(response.Body).Split('\n').Where(line => line.StartsWith('#')));
 
     private static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
-
-    private static HttpRequestMessage GraphQL(string query, object? variables = null, string? authorization = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/graphql/")
-        {
-            Content = new StringContent(JsonSerializer.Serialize(new { query, variables }), Encoding.UTF8, "application/json"),
-        };
-        if (authorization is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Authorization", authorization);
-        }
-
-        return request;
-    }
 
     private Task<(Side Self, Side Host)> BothAsync(Func<string, HttpRequestMessage> request) =>
         BothAsync((_, email) => Task.FromResult(request(email)));
