@@ -19,7 +19,14 @@ public sealed class GraphQLClient(HttpClient http) : IDisposable
 
     public async Task<GqlResponse> PostAsync(string query, object? variables = null, string? authorization = null, CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql/")
+        using var request = PostRequest(query, variables, authorization);
+        return await SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>The POST a client of the original sends, for tests that send it themselves.</summary>
+    public static HttpRequestMessage PostRequest(string query, object? variables = null, string? authorization = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/graphql/")
         {
             Content = new StringContent(JsonSerializer.Serialize(new { query, variables }), Encoding.UTF8, "application/json"),
         };
@@ -28,7 +35,7 @@ public sealed class GraphQLClient(HttpClient http) : IDisposable
             request.Headers.TryAddWithoutValidation("Authorization", authorization);
         }
 
-        return await SendAsync(request, cancellationToken);
+        return request;
     }
 
     public async Task<GqlResponse> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken = default)
