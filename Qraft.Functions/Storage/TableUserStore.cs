@@ -67,8 +67,7 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
                 // epoch and goes past it, so the epoch only ever grows. A login's merge in between just retries.
                 while (true)
                 {
-                    var select = new[] { nameof(UserEntity.SessionEpoch) };
-                    if (await table.FindAsync<UserEntity>(KeyOf(email), token, select) is not { } found)
+                    if (await table.FindAsync<UserEntity>(KeyOf(email), token) is not { } found)
                     {
                         return null;
                     }
@@ -98,15 +97,9 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
             "delete",
             async (table, token) =>
             {
-                try
-                {
-                    await table.DeleteAsync(KeyOf(email), token);
-                    return true;
-                }
-                catch (RequestFailedException missing) when (missing.Status == 404)
-                {
-                    return false;
-                }
+                // The SDK answers a missing entity with its 404 response rather than an exception.
+                var response = await table.DeleteAsync(KeyOf(email), token);
+                return response.Status != 404;
             },
             cancellationToken);
 
