@@ -14,7 +14,7 @@ public enum RefreshStatus
 
 /// <param name="SessionEpoch">
 /// The account's session epoch the family was stamped with at login; the caller refuses the rotation when the
-/// account's epoch has since moved past it (<c>Qraft.Users.ISessionRevocation</c>).
+/// account's epoch has since moved past it (every session of the account was ended).
 /// </param>
 public sealed record RefreshResult(RefreshStatus Status, string? Email, IssuedRefreshToken? Next, long SessionEpoch = 0);
 
