@@ -52,6 +52,21 @@ param logRetentionInDays int = 30
 @minLength(32)
 param jwtSigningKey string
 
+@description('Access-token algorithm: HS256 (the original\'s tokens) or ES256/RS256, whose public keys are published at /.well-known/jwks.json.')
+@allowed([
+  'HS256'
+  'ES256'
+  'RS256'
+])
+param jwtAlgorithm string = 'HS256'
+
+@description('kid of jwtPrivateKey, written in every ES256/RS256 token header; a new kid for every new key.')
+param jwtKeyId string = ''
+
+@description('ES256 (P-256) or RS256 (2048+ bit) private key as PKCS#8 PEM; stored only in Key Vault. Unused with HS256.')
+@secure()
+param jwtPrivateKey string = ''
+
 param tags object = {
   app: 'qraft'
 }
@@ -107,6 +122,7 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     tags: tags
     jwtSigningKey: jwtSigningKey
+    jwtPrivateKey: jwtPrivateKey
   }
 }
 
@@ -126,6 +142,9 @@ module functionApp 'modules/functionapp.bicep' = {
     tableEndpoint: storage.outputs.tableEndpoint
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     signingKeySecretUri: keyVault.outputs.signingKeySecretUri
+    jwtAlgorithm: jwtAlgorithm
+    jwtKeyId: jwtKeyId
+    privateKeySecretUri: keyVault.outputs.privateKeySecretUri
   }
 }
 

@@ -23,7 +23,7 @@ internal sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
         {
             ValidateAsymmetric(options, failures);
         }
-        else if (options.PrivateKey is not null || options.PreviousPublicKeys.Count > 0)
+        else if (!string.IsNullOrEmpty(options.PrivateKey) || options.PreviousPublicKeys.Count > 0)
         {
             failures.AddError("Jwt__PrivateKey and Jwt__PreviousPublicKeys are used only with Jwt__Algorithm ES256 or RS256; set it, or remove them.");
         }

@@ -66,14 +66,32 @@ public sealed class CompiledTemplateTests(CompiledTemplate template) : IClassFix
 
         var vault = template.Single("Microsoft.KeyVault/vaults");
         Assert.True((bool)vault["properties"]!["enableRbacAuthorization"]!);
-        var secret = template.Single("Microsoft.KeyVault/vaults/secrets");
-        Assert.EndsWith("'Jwt--SigningKey')]", (string?)secret["name"], StringComparison.Ordinal);
+        var secret = Assert.Single(
+            template.Resources("Microsoft.KeyVault/vaults/secrets"),
+            s => ((string)s["name"]!).EndsWith("'Jwt--SigningKey')]", StringComparison.Ordinal));
         Assert.Equal("[parameters('jwtSigningKey')]", (string?)secret["properties"]!["value"]);
         Assert.Equal("securestring", (string?)template.Root["parameters"]!["jwtSigningKey"]!["type"]);
         Assert.Equal("securestring", (string?)template.Module("keyvault")["parameters"]!["jwtSigningKey"]!["type"]);
         Assert.Null(template.Root["parameters"]!["jwtSigningKey"]!["defaultValue"]);
 
         Assert.Contains(RoleDefinitionIds(), id => id.Contains(KeyVaultSecretsUser, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AsymmetricPrivateKeyIsAKeyVaultSecretMadeOnlyWhenGivenAndReferencedOnlyOutsideHs256()
+    {
+        var secret = Assert.Single(
+            template.Resources("Microsoft.KeyVault/vaults/secrets"),
+            s => ((string)s["name"]!).EndsWith("'Jwt--PrivateKey')]", StringComparison.Ordinal));
+
+        Assert.Equal("[not(empty(parameters('jwtPrivateKey')))]", (string?)secret["condition"]);
+        Assert.Equal("[parameters('jwtPrivateKey')]", (string?)secret["properties"]!["value"]);
+        Assert.Equal("securestring", (string?)template.Root["parameters"]!["jwtPrivateKey"]!["type"]);
+        Assert.Equal("HS256", (string?)template.Root["parameters"]!["jwtAlgorithm"]!["defaultValue"]);
+        Assert.Equal("[parameters('jwtAlgorithm')]", AppSettings["Jwt__Algorithm"]);
+        Assert.Equal(
+            "[if(equals(parameters('jwtAlgorithm'), 'HS256'), '', format('@Microsoft.KeyVault(SecretUri={0})', parameters('privateKeySecretUri')))]",
+            AppSettings["Jwt__PrivateKey"]);
     }
 
     [Fact]

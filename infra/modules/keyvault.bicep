@@ -11,6 +11,10 @@ param tags object
 @minLength(32)
 param jwtSigningKey string
 
+@description('ES256/RS256 private key as PEM; empty with HS256, and then no secret is made.')
+@secure()
+param jwtPrivateKey string
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
   location: location
@@ -37,9 +41,20 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
       contentType: 'text/plain'
     }
   }
+
+  resource privateKey 'secrets' = if (!empty(jwtPrivateKey)) {
+    name: 'Jwt--PrivateKey'
+    properties: {
+      value: jwtPrivateKey
+      contentType: 'application/x-pem-file'
+    }
+  }
 }
 
 output name string = vault.name
 
 @description('Versionless secret URI: the app picks up a rotated key without a redeployment.')
 output signingKeySecretUri string = vault::signingKey.properties.secretUri
+
+@description('Versionless URI of the private-key secret, spelled out so that it exists even when the secret is not made (HS256).')
+output privateKeySecretUri string = '${vault.properties.vaultUri}secrets/Jwt--PrivateKey'
