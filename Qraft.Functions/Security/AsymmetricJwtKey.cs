@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -10,21 +11,35 @@ namespace Qraft.Security;
 /// </summary>
 /// <remarks>
 /// The key object is created once and shared by all requests: concurrent sign and verify calls on one
-/// <see cref="ECDsa"/>/<see cref="RSA"/> instance are safe while its key is not re-imported, which never happens here.
+/// <see cref="ECDsa"/> or <see cref="RSA"/> instance are safe while its key is not re-imported, which never happens here.
 /// </remarks>
 internal sealed class AsymmetricJwtKey : IDisposable
 {
     public const int MinRsaKeyBits = 2048;
 
-    private readonly ECDsa? _ecdsa;
-    private readonly RSA? _rsa;
+    private static readonly KeyShape EcdsaP256 = new(
+        JwtAlgorithms.ES256,
+        ECDsa.Create,
+        (key, setting) => ((ECDsa)key).ExportParameters(includePrivateParameters: false).Curve.Oid.Value == ECCurve.NamedCurves.nistP256.Oid.Value
+            ? null
+            : $"{setting} is an EC key on another curve; ES256 needs P-256 (prime256v1).",
+        setting => $"{setting} is not an EC P-256 key in PEM (for example from `openssl ecparam -name prime256v1 -genkey`), as ES256 needs.");
 
-    private AsymmetricJwtKey(string keyId, string algorithm, ECDsa? ecdsa, RSA? rsa)
+    private static readonly KeyShape Rsa2048 = new(
+        JwtAlgorithms.RS256,
+        RSA.Create,
+        (key, setting) => key.KeySize >= MinRsaKeyBits
+            ? null
+            : $"{setting} is a {key.KeySize}-bit RSA key; RS256 needs at least {MinRsaKeyBits} bits.",
+        setting => $"{setting} is not an RSA key in PEM, as RS256 needs.");
+
+    private readonly AsymmetricAlgorithm _key;
+
+    private AsymmetricJwtKey(string keyId, string algorithm, AsymmetricAlgorithm key)
     {
         KeyId = keyId;
         Algorithm = algorithm;
-        _ecdsa = ecdsa;
-        _rsa = rsa;
+        _key = key;
     }
 
     public string KeyId { get; }
@@ -46,32 +61,67 @@ internal sealed class AsymmetricJwtKey : IDisposable
         [NotNullWhen(false)] out string? error)
     {
         key = null;
-        error = algorithm switch
+        var shape = algorithm switch
         {
-            JwtAlgorithms.ES256 => TryLoadEcdsa(keyId, pem, requirePrivate, setting, out key),
-            JwtAlgorithms.RS256 => TryLoadRsa(keyId, pem, requirePrivate, setting, out key),
-            _ => $"{setting} needs Jwt__Algorithm ES256 or RS256.",
+            JwtAlgorithms.ES256 => EcdsaP256,
+            JwtAlgorithms.RS256 => Rsa2048,
+            _ => null,
         };
-        return error is null;
+        if (shape is null)
+        {
+            error = $"{setting} needs Jwt__Algorithm ES256 or RS256.";
+            return false;
+        }
+
+        var loaded = shape.Create();
+        try
+        {
+            loaded.ImportFromPem(pem);
+            error = shape.CheckShape(loaded, setting)
+                ?? (requirePrivate && !HasPrivateKey(loaded) ? $"{setting} is a public key; it must be the private key." : null);
+            if (error is not null)
+            {
+                return false;
+            }
+
+            key = new AsymmetricJwtKey(keyId, shape.Algorithm, loaded);
+            loaded = null;
+            return true;
+        }
+        catch (Exception exception) when (exception is ArgumentException or CryptographicException)
+        {
+            error = shape.NotThisKind(setting);
+            return false;
+        }
+        finally
+        {
+            loaded?.Dispose();
+        }
     }
 
-    public byte[] Sign(byte[] signingInput) =>
-        _ecdsa?.SignData(signingInput, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
-        ?? _rsa!.SignData(signingInput, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+    public byte[] Sign(byte[] signingInput) => _key switch
+    {
+        ECDsa ecdsa => ecdsa.SignData(signingInput, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
+        RSA rsa => rsa.SignData(signingInput, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
+        _ => throw new UnreachableException(),
+    };
 
     /// <summary>JWS signatures: ES256 is the fixed 64-byte r‖s form (RFC 7518 §3.4), not DER.</summary>
-    public bool Verify(ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature) =>
-        _ecdsa?.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
-        ?? _rsa!.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+    public bool Verify(ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature) => _key switch
+    {
+        ECDsa ecdsa => ecdsa.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
+        RSA rsa => rsa.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
+        _ => throw new UnreachableException(),
+    };
 
     /// <summary>The public half as an RFC 7517 JWK; only public parameters are ever exported.</summary>
     public void WriteJwk(Utf8JsonWriter json)
     {
         ArgumentNullException.ThrowIfNull(json);
         json.WriteStartObject();
-        if (_ecdsa is not null)
+        if (_key is ECDsa ecdsa)
         {
-            var parameters = _ecdsa.ExportParameters(includePrivateParameters: false);
+            var parameters = ecdsa.ExportParameters(includePrivateParameters: false);
             json.WriteString("kty", "EC");
             json.WriteString("crv", "P-256");
             json.WriteString("x", Base64Url.EncodeToString(parameters.Q.X));
@@ -79,7 +129,7 @@ internal sealed class AsymmetricJwtKey : IDisposable
         }
         else
         {
-            var parameters = _rsa!.ExportParameters(includePrivateParameters: false);
+            var parameters = ((RSA)_key).ExportParameters(includePrivateParameters: false);
             json.WriteString("kty", "RSA");
             json.WriteString("n", Base64Url.EncodeToString(parameters.Modulus));
             json.WriteString("e", Base64Url.EncodeToString(parameters.Exponent));
@@ -91,80 +141,14 @@ internal sealed class AsymmetricJwtKey : IDisposable
         json.WriteEndObject();
     }
 
-    public void Dispose()
-    {
-        _ecdsa?.Dispose();
-        _rsa?.Dispose();
-    }
+    public void Dispose() => _key.Dispose();
 
-    private static string? TryLoadEcdsa(string keyId, string pem, bool requirePrivate, string setting, out AsymmetricJwtKey? key)
-    {
-        key = null;
-        var ecdsa = ECDsa.Create();
-        try
-        {
-            ecdsa.ImportFromPem(pem);
-            var parameters = ecdsa.ExportParameters(includePrivateParameters: false);
-            if (parameters.Curve.Oid.Value != ECCurve.NamedCurves.nistP256.Oid.Value)
-            {
-                return $"{setting} is an EC key on another curve; ES256 needs P-256 (prime256v1).";
-            }
-
-            if (requirePrivate && !HasPrivateKey(() => ecdsa.ExportParameters(includePrivateParameters: true)))
-            {
-                return $"{setting} is a public key; it must be the private key.";
-            }
-
-            key = new AsymmetricJwtKey(keyId, JwtAlgorithms.ES256, ecdsa, null);
-            ecdsa = null;
-            return null;
-        }
-        catch (Exception exception) when (exception is ArgumentException or CryptographicException)
-        {
-            return $"{setting} is not an EC P-256 key in PEM (for example from `openssl ecparam -name prime256v1 -genkey`), as ES256 needs.";
-        }
-        finally
-        {
-            ecdsa?.Dispose();
-        }
-    }
-
-    private static string? TryLoadRsa(string keyId, string pem, bool requirePrivate, string setting, out AsymmetricJwtKey? key)
-    {
-        key = null;
-        var rsa = RSA.Create();
-        try
-        {
-            rsa.ImportFromPem(pem);
-            if (rsa.KeySize < MinRsaKeyBits)
-            {
-                return $"{setting} is a {rsa.KeySize}-bit RSA key; RS256 needs at least {MinRsaKeyBits} bits.";
-            }
-
-            if (requirePrivate && !HasPrivateKey(() => rsa.ExportParameters(includePrivateParameters: true)))
-            {
-                return $"{setting} is a public key; it must be the private key.";
-            }
-
-            key = new AsymmetricJwtKey(keyId, JwtAlgorithms.RS256, null, rsa);
-            rsa = null;
-            return null;
-        }
-        catch (Exception exception) when (exception is ArgumentException or CryptographicException)
-        {
-            return $"{setting} is not an RSA key in PEM, as RS256 needs.";
-        }
-        finally
-        {
-            rsa?.Dispose();
-        }
-    }
-
-    private static bool HasPrivateKey(Action exportPrivate)
+    private static bool HasPrivateKey(AsymmetricAlgorithm key)
     {
         try
         {
-            exportPrivate();
+            // The export is the one portable probe for a private half; its bytes are wiped at once.
+            CryptographicOperations.ZeroMemory(key.ExportPkcs8PrivateKey());
             return true;
         }
         catch (CryptographicException)
@@ -172,4 +156,11 @@ internal sealed class AsymmetricJwtKey : IDisposable
             return false;
         }
     }
+
+    /// <summary>What one algorithm needs of its key: the key type, its size or curve, and the error when the PEM is another kind.</summary>
+    private sealed record KeyShape(
+        string Algorithm,
+        Func<AsymmetricAlgorithm> Create,
+        Func<AsymmetricAlgorithm, string, string?> CheckShape,
+        Func<string, string> NotThisKind);
 }
