@@ -47,10 +47,9 @@ param storageSku string = 'Standard_LRS'
 @maxValue(730)
 param logRetentionInDays int = 30
 
-@description('Current JWT signing key (at least 32 bytes, e.g. `openssl rand -base64 48`); stored only in Key Vault.')
+@description('HS256 signing key (at least 32 bytes, e.g. `openssl rand -base64 48`); stored only in Key Vault. Required with HS256; with ES256/RS256 optional, and then it only verifies the HS256 tokens issued before the switch.')
 @secure()
-@minLength(32)
-param jwtSigningKey string
+param jwtSigningKey string = ''
 
 @description('Access-token algorithm: HS256 (the original\'s tokens) or ES256/RS256, whose public keys are published at /.well-known/jwks.json.')
 @allowed([
@@ -66,6 +65,16 @@ param jwtKeyId string = ''
 @description('ES256 (P-256) or RS256 (2048+ bit) private key as PKCS#8 PEM; stored only in Key Vault. Unused with HS256.')
 @secure()
 param jwtPrivateKey string = ''
+
+// ARM has no conditional parameter rules, so the checks run as expressions that fail the deployment before anything
+// is created; the lengths are characters, which for these ASCII inputs are the bytes the app counts.
+var signingKeyIsUsable = (empty(jwtSigningKey) && jwtAlgorithm != 'HS256') || length(jwtSigningKey) >= 32
+var checkedSigningKey = signingKeyIsUsable
+  ? jwtSigningKey
+  : fail('jwtSigningKey must be at least 32 characters: it is required with jwtAlgorithm HS256, and optional with ES256/RS256.')
+var checkedPrivateKey = jwtAlgorithm == 'HS256' || (!empty(jwtPrivateKey) && !empty(jwtKeyId))
+  ? jwtPrivateKey
+  : fail('jwtAlgorithm ${jwtAlgorithm} needs jwtPrivateKey (PKCS#8 PEM) and jwtKeyId.')
 
 param tags object = {
   app: 'qraft'
@@ -121,8 +130,8 @@ module keyVault 'modules/keyvault.bicep' = {
     name: names.keyVault
     location: location
     tags: tags
-    jwtSigningKey: jwtSigningKey
-    jwtPrivateKey: jwtPrivateKey
+    jwtSigningKey: checkedSigningKey
+    jwtPrivateKey: checkedPrivateKey
   }
 }
 
@@ -141,7 +150,8 @@ module functionApp 'modules/functionapp.bicep' = {
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     tableEndpoint: storage.outputs.tableEndpoint
     applicationInsightsName: monitoring.outputs.applicationInsightsName
-    signingKeySecretUri: keyVault.outputs.signingKeySecretUri
+    // Empty without an HMAC key: the app then has no Jwt__SigningKey rather than a reference to a missing secret.
+    signingKeySecretUri: empty(checkedSigningKey) ? '' : keyVault.outputs.signingKeySecretUri
     jwtAlgorithm: jwtAlgorithm
     jwtKeyId: jwtKeyId
     privateKeySecretUri: keyVault.outputs.privateKeySecretUri

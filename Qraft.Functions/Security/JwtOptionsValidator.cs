@@ -29,8 +29,9 @@ internal sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
         }
 
         // In ES256/RS256 mode the HMAC key is optional: when set, it still verifies the HS256 tokens issued before the
-        // switch (see README, "Asymmetric access tokens"), and never signs.
-        if (!asymmetric || options.SigningKey is not null)
+        // switch (see README, "Asymmetric access tokens"), and never signs. Empty counts as unset, as the deployment
+        // template writes it when no HMAC key is given.
+        if (!asymmetric || !string.IsNullOrEmpty(options.SigningKey))
         {
             ValidateSigningKey(options.SigningKey, failures);
         }

@@ -61,7 +61,7 @@ public sealed class CompiledTemplateTests(CompiledTemplate template) : IClassFix
     public void SigningKeyIsAKeyVaultReferenceToASecretOnlyTheAppCanRead()
     {
         Assert.Equal(
-            "[format('@Microsoft.KeyVault(SecretUri={0})', parameters('signingKeySecretUri'))]",
+            "[if(empty(parameters('signingKeySecretUri')), '', format('@Microsoft.KeyVault(SecretUri={0})', parameters('signingKeySecretUri')))]",
             AppSettings["Jwt__SigningKey"]);
 
         var vault = template.Single("Microsoft.KeyVault/vaults");
@@ -69,12 +69,45 @@ public sealed class CompiledTemplateTests(CompiledTemplate template) : IClassFix
         var secret = Assert.Single(
             template.Resources("Microsoft.KeyVault/vaults/secrets"),
             s => ((string)s["name"]!).EndsWith("'Jwt--SigningKey')]", StringComparison.Ordinal));
+        Assert.Equal("[not(empty(parameters('jwtSigningKey')))]", (string?)secret["condition"]);
         Assert.Equal("[parameters('jwtSigningKey')]", (string?)secret["properties"]!["value"]);
         Assert.Equal("securestring", (string?)template.Root["parameters"]!["jwtSigningKey"]!["type"]);
         Assert.Equal("securestring", (string?)template.Module("keyvault")["parameters"]!["jwtSigningKey"]!["type"]);
-        Assert.Null(template.Root["parameters"]!["jwtSigningKey"]!["defaultValue"]);
 
         Assert.Contains(RoleDefinitionIds(), id => id.Contains(KeyVaultSecretsUser, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void HmacKeyIsRequiredAndAtLeast32CharactersWithHs256AndOptionalWithEs256OrRs256()
+    {
+        // ARM has no conditional parameter rules: the empty default lets ES256/RS256 deployments leave the key out,
+        // and the check, which fails the deployment before any resource is made, is what the vault is given.
+        var parameter = template.Root["parameters"]!["jwtSigningKey"]!;
+        Assert.Equal("", (string?)parameter["defaultValue"]);
+        Assert.Null(parameter["minLength"]);
+
+        var variables = template.Root["variables"]!;
+        Assert.Equal(
+            "[or(and(empty(parameters('jwtSigningKey')), not(equals(parameters('jwtAlgorithm'), 'HS256'))), greaterOrEquals(length(parameters('jwtSigningKey')), 32))]",
+            (string?)variables["signingKeyIsUsable"]);
+        var check = (string)variables["checkedSigningKey"]!;
+        Assert.StartsWith("[if(variables('signingKeyIsUsable'), parameters('jwtSigningKey'), fail('jwtSigningKey must be at least 32 characters", check, StringComparison.Ordinal);
+        Assert.Contains("required with jwtAlgorithm HS256", check, StringComparison.Ordinal);
+        Assert.Equal("[variables('checkedSigningKey')]", (string?)ModuleParameter("keyvault", "jwtSigningKey")["value"]);
+
+        Assert.Equal(
+            "[if(empty(variables('checkedSigningKey')), createObject('value', ''), createObject('value', reference(resourceId('Microsoft.Resources/deployments', 'keyvault'), '2025-04-01').outputs.signingKeySecretUri.value))]",
+            (string?)Deployment("functionapp")["properties"]!["parameters"]!["signingKeySecretUri"]);
+    }
+
+    [Fact]
+    public void Es256OrRs256DeploymentsFailWithoutAPrivateKeyAndKeyId()
+    {
+        var check = (string)template.Root["variables"]!["checkedPrivateKey"]!;
+        Assert.Equal(
+            "[if(or(equals(parameters('jwtAlgorithm'), 'HS256'), and(not(empty(parameters('jwtPrivateKey'))), not(empty(parameters('jwtKeyId'))))), parameters('jwtPrivateKey'), fail(format('jwtAlgorithm {0} needs jwtPrivateKey (PKCS#8 PEM) and jwtKeyId.', parameters('jwtAlgorithm'))))]",
+            check);
+        Assert.Equal("[variables('checkedPrivateKey')]", (string?)ModuleParameter("keyvault", "jwtPrivateKey")["value"]);
     }
 
     [Fact]
@@ -174,6 +207,12 @@ public sealed class CompiledTemplateTests(CompiledTemplate template) : IClassFix
     /// Role definition ids of every role assignment; an assignment inside a copy loop picks its role from the loop's
     /// array, so the whole module text is searched for those.
     /// </summary>
+    private JsonObject Deployment(string name) =>
+        Assert.Single(template.Resources("Microsoft.Resources/deployments"), deployment => (string?)deployment["name"] == name);
+
+    private JsonNode ModuleParameter(string deploymentName, string parameter) =>
+        Deployment(deploymentName)["properties"]!["parameters"]![parameter]!;
+
     private List<string> RoleDefinitionIds() =>
         template.Resources("Microsoft.Authorization/roleAssignments")
             .Select(assignment => (string)assignment["properties"]!["roleDefinitionId"]!)

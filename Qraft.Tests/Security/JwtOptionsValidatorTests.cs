@@ -41,6 +41,19 @@ public sealed class JwtOptionsValidatorTests
         Assert.True(result.Succeeded, result.FailureMessage);
     }
 
+    [Theory]
+    [InlineData("", true)]
+    [InlineData("too-short", false)]
+    public void Es256TakesAnEmptyHmacKeyAsUnsetButChecksAGivenOne(string signingKey, bool valid)
+    {
+        var options = Options("ES256", "k1", P256);
+        options.SigningKey = signingKey;
+
+        var result = new JwtOptionsValidator().Validate(null, options);
+
+        Assert.Equal(valid, result.Succeeded);
+    }
+
     [Fact]
     public void APreviousPublicKeyUnderTheCurrentKidIsRefused()
     {

@@ -96,11 +96,11 @@ var appSettings = [
   }
   {
     name: 'Jwt__SigningKey'
-    value: '@Microsoft.KeyVault(SecretUri=${signingKeySecretUri})'
+    value: empty(signingKeySecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${signingKeySecretUri})'
   }
-  // With ES256/RS256 the private key comes from Key Vault through the same identity and role as the HMAC key, which
-  // stays set so that HS256 tokens issued before the switch verify until they expire (see README). Empty values are
-  // unset to the app, so HS256 deployments carry no reference to a secret that does not exist.
+  // With ES256/RS256 the private key comes from Key Vault through the same identity and role as the HMAC key, which,
+  // when given, stays set so that HS256 tokens issued before the switch verify until they expire (see README). The app
+  // takes an empty value as unset, so no deployment carries a reference to a secret that does not exist.
   {
     name: 'Jwt__Algorithm'
     value: jwtAlgorithm

@@ -6,9 +6,8 @@ param location string
 
 param tags object
 
-@description('Current HMAC signing key for access tokens, at least 32 bytes.')
+@description('HMAC signing key for access tokens, at least 32 bytes; empty only with ES256/RS256, and then no secret is made.')
 @secure()
-@minLength(32)
 param jwtSigningKey string
 
 @description('ES256/RS256 private key as PEM; empty with HS256, and then no secret is made.')
@@ -34,7 +33,7 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 
   // "--" is how a Key Vault secret name spells the configuration separator "__" (names allow only letters, digits, dashes).
-  resource signingKey 'secrets' = {
+  resource signingKey 'secrets' = if (!empty(jwtSigningKey)) {
     name: 'Jwt--SigningKey'
     properties: {
       value: jwtSigningKey
@@ -53,8 +52,8 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
 
 output name string = vault.name
 
-@description('Versionless secret URI: the app picks up a rotated key without a redeployment.')
-output signingKeySecretUri string = vault::signingKey.properties.secretUri
+@description('Versionless secret URI: the app picks up a rotated key without a redeployment. Spelled out, as the secret is not made without an HMAC key (ES256/RS256).')
+output signingKeySecretUri string = '${vault.properties.vaultUri}secrets/Jwt--SigningKey'
 
 @description('Versionless URI of the private-key secret, spelled out so that it exists even when the secret is not made (HS256).')
 output privateKeySecretUri string = '${vault.properties.vaultUri}secrets/Jwt--PrivateKey'
