@@ -18,6 +18,8 @@
 #   QRAFT_UP_TIMEOUT      120            seconds local/up waits for the stack to answer
 #   QRAFT_SKIP_BUILD      unset          1: reuse <state>/app if it exists instead of publishing
 #   QRAFT_PASSWORD_ITERATIONS unset      the replicas' Qraft__PasswordIterations (unset: the app's default)
+#   QRAFT_JWT_ALGORITHM   HS256          HS256, or ES256: the replicas sign with a P-256 key generated once into
+#                                        $QRAFT_STATE_DIR/jwt-es256.pem and publish it at /.well-known/jwks.json
 
 err() {
   echo "[$(date +'%Y-%m-%dT%H:%M:%S%z')] ${0##*/}: $*" >&2
@@ -180,6 +182,11 @@ load_settings() {
   STACK_PASSWORD_ITERATIONS="${QRAFT_PASSWORD_ITERATIONS:-}"
   if [[ -n "${STACK_PASSWORD_ITERATIONS}" && ! "${STACK_PASSWORD_ITERATIONS}" =~ ^[1-9][0-9]*$ ]]; then
     die "QRAFT_PASSWORD_ITERATIONS must be a positive number, got '${STACK_PASSWORD_ITERATIONS}'"
+  fi
+
+  STACK_JWT_ALGORITHM="${QRAFT_JWT_ALGORITHM:-HS256}"
+  if [[ ! "${STACK_JWT_ALGORITHM}" =~ ^(HS256|ES256)$ ]]; then
+    die "QRAFT_JWT_ALGORITHM must be HS256 or ES256, got '${STACK_JWT_ALGORITHM}'"
   fi
 
   STACK_APP_DIR="${STACK_STATE}/app"

@@ -102,6 +102,48 @@ public sealed class LocalRenderTests(StackConfigFixture stack) : IClassFixture<S
         Assert.Equal("127.0.0.1:18443", EnvFile.Read(Path.Combine(state, "haproxy.env"))["QRAFT_HTTPS_BIND"]);
     }
 
+    [Fact]
+    public async Task WithEs256EveryReplicaSignsWithOneP256KeyMadeOnceAndOwnerOnly()
+    {
+        using var dir = new TempDir("qraft-cfg-");
+        var settings = new Dictionary<string, string> { ["QRAFT_PORTS"] = "auto", ["QRAFT_JWT_ALGORITHM"] = "ES256" };
+        var state = await RenderAsync(dir, settings);
+        var keyFile = Path.Combine(state, "jwt-es256.pem");
+        var key = File.ReadAllText(keyFile);
+
+        await RenderAsync(dir, settings);
+
+        Assert.Equal(key, File.ReadAllText(keyFile));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+        var conf = File.ReadAllText(Path.Combine(state, "supervisord.conf"));
+        foreach (var instance in new[] { "app1", "app2", "app3" })
+        {
+            var section = conf.Split($"[program:{instance}]")[1].Split("\n\n")[0];
+            Assert.Contains("Jwt__Algorithm=\"ES256\",Jwt__KeyId=\"local-es256\"", section, StringComparison.Ordinal);
+            var pem = section.Split("Jwt__PrivateKey=\"")[1].Split('"')[0];
+            Assert.Equal(key.ReplaceLineEndings(""), pem);
+
+            // The one-line form the replicas get is what they must be able to load.
+            using var ecdsa = System.Security.Cryptography.ECDsa.Create();
+            ecdsa.ImportFromPem(pem);
+            Assert.Equal(256, ecdsa.KeySize);
+        }
+    }
+
+    [Fact]
+    public async Task AnUnknownJwtAlgorithmIsRefused()
+    {
+        using var dir = new TempDir("qraft-cfg-");
+
+        var render = await Command.RunAsync(
+            RepoPaths.Of("local", "render"),
+            [],
+            new Dictionary<string, string> { ["QRAFT_STATE_DIR"] = dir.File("state"), ["QRAFT_CERT_DIR"] = stack.CertDir, ["QRAFT_JWT_ALGORITHM"] = "RS512" });
+
+        Assert.NotEqual(0, render.ExitCode);
+        Assert.Contains("QRAFT_JWT_ALGORITHM must be HS256 or ES256", render.ToString(), StringComparison.Ordinal);
+    }
+
     /// <summary>local/render into a state dir of its own (the fixture's certificates) with these settings; returns the state dir.</summary>
     private async Task<string> RenderAsync(TempDir dir, Dictionary<string, string> settings)
     {
