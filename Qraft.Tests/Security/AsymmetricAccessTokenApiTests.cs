@@ -3,7 +3,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Qraft.Tests.Infrastructure;
 
@@ -140,20 +139,8 @@ public sealed class AsymmetricAccessTokenApiTests(AzuriteFixture azurite)
         return await QraftTestApp.StartAsync(settings);
     }
 
-    /// <summary>The separate verifier: the JWKS fetched over HTTP, and Microsoft.IdentityModel's checks.</summary>
-    private static async Task<TokenValidationResult> VerifyWithJwksAsync(QraftTestApp app, string token, string algorithm)
-    {
-        var jwks = new JsonWebKeySet(await app.Client.Http.GetStringAsync(new Uri("/.well-known/jwks.json", UriKind.Relative)));
-        return await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
-        {
-            IssuerSigningKeys = jwks.GetSigningKeys(),
-            ValidAlgorithms = [algorithm],
-            ValidateIssuer = false,
-            ValidateAudience = false,
-            RequireSignedTokens = true,
-            TryAllIssuerSigningKeys = false,
-        });
-    }
+    private static Task<TokenValidationResult> VerifyWithJwksAsync(QraftTestApp app, string token, string algorithm) =>
+        JwksVerifier.VerifyAsync(app.Client.Http, new Uri("/.well-known/jwks.json", UriKind.Relative), token, algorithm);
 
     private static string Forge(string forgery, string genuine, TestKeys keys, string email)
     {

@@ -56,6 +56,9 @@ public sealed class LocalStackFixture : IAsyncLifetime
         ["QRAFT_CERT_DIR"] = Path.Combine(_dir.Path, "certs"),
         ["QRAFT_PORTS"] = "auto",
         ["QRAFT_UP_TIMEOUT"] = "180",
+
+        // ES256, so that the published key set is tested end to end; nothing else here depends on the algorithm.
+        ["QRAFT_JWT_ALGORITHM"] = "ES256",
     };
 
     public async Task InitializeAsync()
