@@ -58,6 +58,16 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
             },
             cancellationToken);
 
+    public Task<bool> ResetPasswordAsync(string email, string passwordHash, CancellationToken cancellationToken) =>
+        MergeIfExistsAsync(
+            "reset_password",
+            email,
+            new() { [nameof(UserEntity.PasswordHash)] = passwordHash, [nameof(UserEntity.EmailVerified)] = true },
+            cancellationToken);
+
+    public Task<bool> MarkEmailVerifiedAsync(string email, CancellationToken cancellationToken) =>
+        MergeIfExistsAsync("verify_email", email, new() { [nameof(UserEntity.EmailVerified)] = true }, cancellationToken);
+
     public Task<IReadOnlyList<User>> ListAsync(int first, string? afterEmail, CancellationToken cancellationToken) =>
         tables.Users.RunAsync<IReadOnlyList<User>>(
             "list",
@@ -79,6 +89,24 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
             },
             cancellationToken);
 
+    private Task<bool> MergeIfExistsAsync(
+        string operation, string email, Dictionary<string, object> changes, CancellationToken cancellationToken) =>
+        tables.Users.RunAsync(
+            operation,
+            async (table, token) =>
+            {
+                try
+                {
+                    await table.MergeAsync(KeyOf(email), changes, token);
+                    return true;
+                }
+                catch (RequestFailedException missing) when (missing.Status == 404)
+                {
+                    return false;
+                }
+            },
+            cancellationToken);
+
     private static string KeyOf(string email) => TableKeys.Escape(EmailAddress.Key(email));
 
     private sealed class UserEntity : SingleEntityPartition
@@ -96,6 +124,9 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
 
         public bool IsActive { get; set; }
 
+        /// <summary>Absent on rows written before verification existed, which read as unverified.</summary>
+        public bool EmailVerified { get; set; }
+
         public static UserEntity From(User user, string key) => new()
         {
             Key = key,
@@ -105,8 +136,9 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
             DateJoined = user.DateJoined,
             LastLogin = user.LastLogin,
             IsActive = user.IsActive,
+            EmailVerified = user.EmailVerified,
         };
 
-        public User ToUser() => new(Id, Email, PasswordHash, DateJoined, LastLogin, IsActive);
+        public User ToUser() => new(Id, Email, PasswordHash, DateJoined, LastLogin, IsActive, EmailVerified);
     }
 }

@@ -9,5 +9,11 @@ public sealed class AccountOptions
     /// <summary>How long a replica may answer token-authenticated reads from its own copy of an account.</summary>
     public TimeSpan UserCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Refuse logins of accounts that have not followed their verification link (<c>Qraft__RequireVerifiedEmail</c>,
+    /// EMAIL_NOT_VERIFIED). Off by default, as the original had no verification.
+    /// </summary>
+    public bool RequireVerifiedEmail { get; set; }
+
     public bool IsStaff(string email) => StaffEmails.Exists(s => string.Equals(s.Trim(), email, StringComparison.OrdinalIgnoreCase));
 }

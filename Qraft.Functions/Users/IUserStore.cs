@@ -14,6 +14,12 @@ public interface IUserStore
     /// <summary>Records a successful login in one write: the login time and, when the hash was upgraded, the new hash.</summary>
     Task RecordLoginAsync(string email, DateTimeOffset lastLogin, string? upgradedPasswordHash, CancellationToken cancellationToken);
 
+    /// <summary>Replaces the password hash and marks the address verified (the reset link reached it); false when there is no such account.</summary>
+    Task<bool> ResetPasswordAsync(string email, string passwordHash, CancellationToken cancellationToken);
+
+    /// <summary>False when there is no such account.</summary>
+    Task<bool> MarkEmailVerifiedAsync(string email, CancellationToken cancellationToken);
+
     /// <summary>Users ordered by their lower-cased email, starting after <paramref name="afterEmail"/>.</summary>
     Task<IReadOnlyList<User>> ListAsync(int first, string? afterEmail, CancellationToken cancellationToken);
 }

@@ -21,6 +21,12 @@ internal sealed class InMemoryUserStore : IUserStore
     public Task<bool> TryAddAsync(User user, CancellationToken cancellationToken) =>
         Task.FromResult(_users.TryAdd(EmailAddress.Key(user.Email), user));
 
+    public Task<bool> ResetPasswordAsync(string email, string passwordHash, CancellationToken cancellationToken) =>
+        Task.FromResult(Change(email, user => user with { PasswordHash = passwordHash, EmailVerified = true }));
+
+    public Task<bool> MarkEmailVerifiedAsync(string email, CancellationToken cancellationToken) =>
+        Task.FromResult(Change(email, user => user with { EmailVerified = true }));
+
     public Task RecordLoginAsync(string email, DateTimeOffset lastLogin, string? upgradedPasswordHash, CancellationToken cancellationToken)
     {
         lock (Logins)
@@ -49,4 +55,16 @@ internal sealed class InMemoryUserStore : IUserStore
     public void Put(User user) => _users[EmailAddress.Key(user.Email)] = user;
 
     public void Remove(string email) => _users.TryRemove(EmailAddress.Key(email), out _);
+
+    private bool Change(string email, Func<User, User> change)
+    {
+        var key = EmailAddress.Key(email);
+        if (!_users.TryGetValue(key, out var user))
+        {
+            return false;
+        }
+
+        _users[key] = change(user);
+        return true;
+    }
 }
