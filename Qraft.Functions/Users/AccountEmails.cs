@@ -28,6 +28,7 @@ public sealed record EmailTokenUse(EmailTokenOutcome Outcome, IReadOnlyList<stri
 /// </summary>
 public sealed class AccountEmails(
     IUserStore users,
+    RecentUsers recentUsers,
     IEmailTokens tokens,
     MailDelivery delivery,
     ILoginThrottle throttle,
@@ -67,9 +68,7 @@ public sealed class AccountEmails(
             return new EmailTokenUse(OutcomeOf(used.Status));
         }
 
-        return await users.MarkEmailVerifiedAsync(used.Email!, cancellationToken)
-            ? new EmailTokenUse(EmailTokenOutcome.Done)
-            : new EmailTokenUse(EmailTokenOutcome.Invalid);
+        return Changed(used.Email!, await users.MarkEmailVerifiedAsync(used.Email!, cancellationToken));
     }
 
     /// <summary>
@@ -100,9 +99,7 @@ public sealed class AccountEmails(
         }
 
         var hash = await hashingThreads.RunAsync(() => hasher.Hash(newPassword));
-        return await users.ResetPasswordAsync(used.Email!, hash, cancellationToken)
-            ? new EmailTokenUse(EmailTokenOutcome.Done)
-            : new EmailTokenUse(EmailTokenOutcome.Invalid);
+        return Changed(used.Email!, await users.ResetPasswordAsync(used.Email!, hash, cancellationToken));
     }
 
     /// <summary>
@@ -176,6 +173,12 @@ public sealed class AccountEmails(
     /// <summary>The token travels in the fragment, which browsers never send, so it reaches no proxy or access log.</summary>
     private string Link(string mutation, string token) =>
         $"{options.Value.LinkBaseUrl.TrimEnd('/')}/graphql#{mutation}={token}";
+
+    private EmailTokenUse Changed(string email, bool found)
+    {
+        recentUsers.Forget(email);
+        return new EmailTokenUse(found ? EmailTokenOutcome.Done : EmailTokenOutcome.Invalid);
+    }
 
     private static EmailTokenOutcome OutcomeOf(EmailTokenStatus status) =>
         status == EmailTokenStatus.Expired ? EmailTokenOutcome.Expired : EmailTokenOutcome.Invalid;

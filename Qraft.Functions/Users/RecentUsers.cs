@@ -13,7 +13,7 @@ public sealed class RecentUsers(IUserStore users, IMemoryCache cache, IOptions<A
 {
     public async Task<User?> FindAsync(string email, CancellationToken cancellationToken)
     {
-        var key = (typeof(RecentUsers), EmailAddress.Key(email));
+        var key = KeyOf(email);
         if (cache.TryGetValue(key, out User? cached))
         {
             return cached;
@@ -27,4 +27,9 @@ public sealed class RecentUsers(IUserStore users, IMemoryCache cache, IOptions<A
 
         return user;
     }
+
+    /// <summary>After this replica changed the account: its own next read sees the change; others within the cache duration.</summary>
+    public void Forget(string email) => cache.Remove(KeyOf(email));
+
+    private static (Type, string) KeyOf(string email) => (typeof(RecentUsers), EmailAddress.Key(email));
 }
