@@ -22,7 +22,7 @@ public sealed class MailFlowTests(AzuriteFixture azurite, MailFixture mail) : IC
         var token = await app.Client.LoginAsync(email, password);
         Assert.False(await EmailVerifiedAsync(app, token));
 
-        var link = (await mail.MailDev.WaitForMailAsync(email, "Confirm your email")).LinkToken("verifyEmail");
+        var link = (await mail.MailDev.Api.WaitForMailAsync(email, "Confirm your email")).LinkToken("verifyEmail");
         var first = await app.Client.PostAsync(Verify, new { token = link });
         var second = await app.Client.PostAsync(Verify, new { token = link });
 
@@ -40,7 +40,7 @@ public sealed class MailFlowTests(AzuriteFixture azurite, MailFixture mail) : IC
         var (email, oldPassword) = await one.Client.SignUpAsync();
 
         Assert.True((await one.Client.PostAsync(RequestReset, new { email })).Data("requestPasswordReset")!["ok"]!.GetValue<bool>());
-        var link = (await mail.MailDev.WaitForMailAsync(email, "Reset your password")).LinkToken("resetPassword");
+        var link = (await mail.MailDev.Api.WaitForMailAsync(email, "Reset your password")).LinkToken("resetPassword");
         var reset = await one.Client.PostAsync(Reset, new { token = link, password = "a brand new passphrase" });
         var again = await two.Client.PostAsync(Reset, new { token = link, password = "yet another passphrase" });
 
@@ -59,10 +59,10 @@ public sealed class MailFlowTests(AzuriteFixture azurite, MailFixture mail) : IC
 
         var forUnknown = await app.Client.PostAsync(RequestReset, new { email = unknown });
         var forKnown = await app.Client.PostAsync(RequestReset, new { email = known });
-        await mail.MailDev.WaitForMailAsync(known, "Reset your password");
+        await mail.MailDev.Api.WaitForMailAsync(known, "Reset your password");
 
         Assert.Equal(forKnown.Body, forUnknown.Body);
-        Assert.DoesNotContain(await mail.MailDev.AllAsync(), m => m.To.Any(to => to.Address == unknown));
+        Assert.DoesNotContain(await mail.MailDev.Api.AllAsync(), m => m.To.Any(to => to.Address == unknown));
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class MailFlowTests(AzuriteFixture azurite, MailFixture mail) : IC
         Assert.Equal("EMAIL_NOT_VERIFIED", refused.FirstErrorCode);
 
         Assert.True((await app.Client.PostAsync(Resend, new { email })).Data("resendVerification")!["ok"]!.GetValue<bool>());
-        var mails = await mail.MailDev.WaitForMailsAsync(email, "Confirm your email", 2);
+        var mails = await mail.MailDev.Api.WaitForMailsAsync(email, "Confirm your email", 2);
         foreach (var verification in mails)
         {
             Assert.True((await app.Client.PostAsync(Verify, new { token = verification.LinkToken("verifyEmail") })).Data("verifyEmail") is not null);
@@ -106,8 +106,8 @@ public sealed class MailFlowTests(AzuriteFixture azurite, MailFixture mail) : IC
         await using var app = await StartAsync();
         var (email, _) = await app.Client.SignUpAsync();
         await app.Client.PostAsync(RequestReset, new { email });
-        var verification = (await mail.MailDev.WaitForMailAsync(email, "Confirm your email")).LinkToken("verifyEmail");
-        var reset = (await mail.MailDev.WaitForMailAsync(email, "Reset your password")).LinkToken("resetPassword");
+        var verification = (await mail.MailDev.Api.WaitForMailAsync(email, "Confirm your email")).LinkToken("verifyEmail");
+        var reset = (await mail.MailDev.Api.WaitForMailAsync(email, "Reset your password")).LinkToken("resetPassword");
         await app.Client.PostAsync(Verify, new { token = verification });
         await app.Client.PostAsync(Reset, new { token = reset, password = "a brand new passphrase" });
         await LogFile.WaitForOperationLinesAsync(app.LogFolder, 4);

@@ -11,21 +11,19 @@ namespace Qraft.Tests.Infrastructure;
 /// view/REST API) with a private mail folder. Tests read what the app sent through <c>GET /api/email</c>. Disposing
 /// kills the process tree by PID and deletes the folder.
 /// </summary>
-public sealed partial class MailDevProcess : IAsyncDisposable
+public sealed class MailDevProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan MailTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Process _process;
     private readonly string _mailFolder;
-    private readonly HttpClient _api;
 
     private MailDevProcess(Process process, string mailFolder, int smtpPort, int webPort)
     {
         _process = process;
         _mailFolder = mailFolder;
         SmtpPort = smtpPort;
-        _api = new HttpClient { BaseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{webPort}/")) };
+        Api = new MailDevApi(new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{webPort}/")));
     }
 
     public int SmtpPort { get; }
@@ -78,34 +76,12 @@ public sealed partial class MailDevProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for a mail to <paramref name="to"/> whose subject contains <paramref name="subject"/>; the newest.</summary>
-    public async Task<ReceivedMail> WaitForMailAsync(string to, string subject) => (await WaitForMailsAsync(to, subject, 1))[^1];
-
-    /// <summary>Waits until at least <paramref name="count"/> such mails are there; all of them, oldest first.</summary>
-    public async Task<IReadOnlyList<ReceivedMail>> WaitForMailsAsync(string to, string subject, int count)
-    {
-        using var deadline = new CancellationTokenSource(MailTimeout);
-        while (true)
-        {
-            var found = (await AllAsync(deadline.Token))
-                .Where(m => m.Subject.Contains(subject, StringComparison.Ordinal)
-                    && m.To.Any(address => string.Equals(address.Address, to, StringComparison.OrdinalIgnoreCase)))
-                .ToList();
-            if (found.Count >= count)
-            {
-                return found;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
-        }
-    }
-
-    public async Task<IReadOnlyList<ReceivedMail>> AllAsync(CancellationToken cancellationToken = default) =>
-        await _api.GetFromJsonAsync<List<ReceivedMail>>("api/email", cancellationToken) ?? [];
+    /// <summary>What maildev received, from its REST API.</summary>
+    public MailDevApi Api { get; }
 
     public async ValueTask DisposeAsync()
     {
-        _api.Dispose();
+        Api.Dispose();
         using (_process)
         {
             if (!_process.HasExited)
@@ -131,7 +107,7 @@ public sealed partial class MailDevProcess : IAsyncDisposable
 
             try
             {
-                await AllAsync(deadline.Token);
+                await Api.AllAsync(deadline.Token);
                 return;
             }
             catch (HttpRequestException)
@@ -140,6 +116,41 @@ public sealed partial class MailDevProcess : IAsyncDisposable
             }
         }
     }
+}
+
+/// <summary>maildev's REST API (<c>GET /api/email</c>): the mail it received, for tests that follow the links in it.</summary>
+public sealed partial class MailDevApi(Uri webView) : IDisposable
+{
+    private static readonly TimeSpan MailTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly HttpClient _http = new() { BaseAddress = webView };
+
+    /// <summary>Waits for a mail to <paramref name="to"/> whose subject contains <paramref name="subject"/>; the newest.</summary>
+    public async Task<ReceivedMail> WaitForMailAsync(string to, string subject) => (await WaitForMailsAsync(to, subject, 1))[^1];
+
+    /// <summary>Waits until at least <paramref name="count"/> such mails are there; all of them, oldest first.</summary>
+    public async Task<IReadOnlyList<ReceivedMail>> WaitForMailsAsync(string to, string subject, int count)
+    {
+        using var deadline = new CancellationTokenSource(MailTimeout);
+        while (true)
+        {
+            var found = (await AllAsync(deadline.Token))
+                .Where(m => m.Subject.Contains(subject, StringComparison.Ordinal)
+                    && m.To.Any(address => string.Equals(address.Address, to, StringComparison.OrdinalIgnoreCase)))
+                .ToList();
+            if (found.Count >= count)
+            {
+                return found;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
+        }
+    }
+
+    public async Task<IReadOnlyList<ReceivedMail>> AllAsync(CancellationToken cancellationToken = default) =>
+        await _http.GetFromJsonAsync<List<ReceivedMail>>("api/email", cancellationToken) ?? [];
+
+    public void Dispose() => _http.Dispose();
 
     public sealed record MailAddress([property: JsonPropertyName("address")] string Address);
 
