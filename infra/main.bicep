@@ -52,6 +52,22 @@ param logRetentionInDays int = 30
 @minLength(32)
 param jwtSigningKey string
 
+@description('SMTP server for verification and reset mail; empty: no mail. Azure Communication Services: smtp.azurecommunication.net (port 587, STARTTLS).')
+param smtpHost string = ''
+
+@description('SMTP username; for Azure Communication Services `<ACS resource name>.<Entra app id>.<tenant id>` or an SMTP username of the resource.')
+param smtpUsername string = ''
+
+@description('SMTP password (for Azure Communication Services the Entra app\'s client secret); stored only in Key Vault.')
+@secure()
+param smtpPassword string = ''
+
+@description('Sender address, of a domain verified on the Email Communication resource, e.g. DoNotReply@example.com.')
+param mailFrom string = ''
+
+@description('Public URL the links in mail start with, e.g. https://<defaultHostName>; required with smtpHost.')
+param mailLinkBaseUrl string = ''
+
 param tags object = {
   app: 'qraft'
 }
@@ -107,6 +123,7 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     tags: tags
     jwtSigningKey: jwtSigningKey
+    smtpPassword: smtpPassword
   }
 }
 
@@ -126,6 +143,11 @@ module functionApp 'modules/functionapp.bicep' = {
     tableEndpoint: storage.outputs.tableEndpoint
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     signingKeySecretUri: keyVault.outputs.signingKeySecretUri
+    smtpHost: smtpHost
+    smtpUsername: smtpUsername
+    smtpPasswordSecretUri: keyVault.outputs.smtpPasswordSecretUri
+    mailFrom: mailFrom
+    mailLinkBaseUrl: mailLinkBaseUrl
   }
 }
 

@@ -35,7 +35,7 @@ public sealed class MailOptions
     /// <summary>The sender address; ACS accepts only addresses of a domain linked to the resource.</summary>
     public string From { get; set; } = "";
 
-    /// <summary>The public address of the service; links in mail are this plus <c>/graphql#…</c>.</summary>
+    /// <summary>The public address of the service; links in mail are this plus <c>/graphql/#…</c> (GraphiQL).</summary>
     public string LinkBaseUrl { get; set; } = "";
 
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -172,7 +172,7 @@ public sealed class AccountEmails(
 
     /// <summary>The token travels in the fragment, which browsers never send, so it reaches no proxy or access log.</summary>
     private string Link(string mutation, string token) =>
-        $"{options.Value.LinkBaseUrl.TrimEnd('/')}/graphql#{mutation}={token}";
+        $"{options.Value.LinkBaseUrl.TrimEnd('/')}/graphql/#{mutation}={token}";
 
     private EmailTokenUse Changed(string email, bool found)
     {

@@ -170,7 +170,7 @@ public sealed partial class MailDevApi(Uri webView) : IDisposable
 
         public Uri Link => new(LinkPattern().Match(Text).Value);
 
-        [GeneratedRegex(@"https?://\S+/graphql#(?<mutation>\w+)=(?<token>[A-Za-z0-9_-]+)")]
+        [GeneratedRegex(@"https?://\S+/graphql/#(?<mutation>\w+)=(?<token>[A-Za-z0-9_-]+)")]
         private static partial Regex LinkPattern();
     }
 }

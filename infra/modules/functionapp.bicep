@@ -41,6 +41,17 @@ param applicationInsightsName string
 
 param signingKeySecretUri string
 
+@description('Empty: mail is off and none of the mail settings are written.')
+param smtpHost string = ''
+
+param smtpUsername string = ''
+
+param smtpPasswordSecretUri string = ''
+
+param mailFrom string = ''
+
+param mailLinkBaseUrl string = ''
+
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
 }
@@ -100,6 +111,38 @@ var appSettings = [
   }
 ]
 
+// Azure Communication Services' SMTP endpoint takes STARTTLS on 587; the password is a Key Vault reference.
+var mailSettings = empty(smtpHost) ? [] : [
+  {
+    name: 'Qraft__Mail__SmtpHost'
+    value: smtpHost
+  }
+  {
+    name: 'Qraft__Mail__SmtpPort'
+    value: '587'
+  }
+  {
+    name: 'Qraft__Mail__Security'
+    value: 'StartTls'
+  }
+  {
+    name: 'Qraft__Mail__Username'
+    value: smtpUsername
+  }
+  {
+    name: 'Qraft__Mail__Password'
+    value: '@Microsoft.KeyVault(SecretUri=${smtpPasswordSecretUri})'
+  }
+  {
+    name: 'Qraft__Mail__From'
+    value: mailFrom
+  }
+  {
+    name: 'Qraft__Mail__LinkBaseUrl'
+    value: mailLinkBaseUrl
+  }
+]
+
 resource site 'Microsoft.Web/sites@2024-04-01' = {
   name: name
   location: location
@@ -117,7 +160,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      appSettings: appSettings
+      appSettings: concat(appSettings, mailSettings)
     }
     functionAppConfig: {
       deployment: {

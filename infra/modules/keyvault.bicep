@@ -11,6 +11,10 @@ param tags object
 @minLength(32)
 param jwtSigningKey string
 
+@description('SMTP password; empty: no secret is written.')
+@secure()
+param smtpPassword string = ''
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
   location: location
@@ -37,9 +41,20 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
       contentType: 'text/plain'
     }
   }
+
+  resource mailPassword 'secrets' = if (!empty(smtpPassword)) {
+    name: 'Qraft--Mail--Password'
+    properties: {
+      value: smtpPassword
+      contentType: 'text/plain'
+    }
+  }
 }
 
 output name string = vault.name
 
 @description('Versionless secret URI: the app picks up a rotated key without a redeployment.')
 output signingKeySecretUri string = vault::signingKey.properties.secretUri
+
+@description('Versionless URI of the SMTP password secret (it exists only when a password was given).')
+output smtpPasswordSecretUri string = '${vault.properties.vaultUri}secrets/Qraft--Mail--Password'
