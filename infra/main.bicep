@@ -91,6 +91,8 @@ var tableNames = [
   'refreshtokens'
   'loginthrottle'
   'leases'
+  'emailtokens'
+  'mailoutbox'
 ]
 
 module monitoring 'modules/monitoring.bicep' = {
@@ -145,7 +147,7 @@ module functionApp 'modules/functionapp.bicep' = {
     signingKeySecretUri: keyVault.outputs.signingKeySecretUri
     smtpHost: smtpHost
     smtpUsername: smtpUsername
-    smtpPasswordSecretUri: keyVault.outputs.smtpPasswordSecretUri
+    smtpLoginSecretUri: keyVault.outputs.smtpLoginSecretUri
     mailFrom: mailFrom
     mailLinkBaseUrl: mailLinkBaseUrl
   }

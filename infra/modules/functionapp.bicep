@@ -46,7 +46,7 @@ param smtpHost string = ''
 
 param smtpUsername string = ''
 
-param smtpPasswordSecretUri string = ''
+param smtpLoginSecretUri string = ''
 
 param mailFrom string = ''
 
@@ -109,10 +109,8 @@ var appSettings = [
     name: 'AzureWebJobs.metrics.Disabled'
     value: 'true'
   }
-]
-
-// Azure Communication Services' SMTP endpoint takes STARTTLS on 587; the password is a Key Vault reference.
-var mailSettings = empty(smtpHost) ? [] : [
+  // Mail: an empty host keeps it off. Azure Communication Services' SMTP endpoint takes STARTTLS on 587; the password
+  // is a Key Vault reference, written only when mail is on (the secret exists only then).
   {
     name: 'Qraft__Mail__SmtpHost'
     value: smtpHost
@@ -131,7 +129,7 @@ var mailSettings = empty(smtpHost) ? [] : [
   }
   {
     name: 'Qraft__Mail__Password'
-    value: '@Microsoft.KeyVault(SecretUri=${smtpPasswordSecretUri})'
+    value: empty(smtpHost) ? '' : '@Microsoft.KeyVault(SecretUri=${smtpLoginSecretUri})'
   }
   {
     name: 'Qraft__Mail__From'
@@ -160,7 +158,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      appSettings: concat(appSettings, mailSettings)
+      appSettings: appSettings
     }
     functionAppConfig: {
       deployment: {

@@ -57,4 +57,4 @@ output name string = vault.name
 output signingKeySecretUri string = vault::signingKey.properties.secretUri
 
 @description('Versionless URI of the SMTP password secret (it exists only when a password was given).')
-output smtpPasswordSecretUri string = '${vault.properties.vaultUri}secrets/Qraft--Mail--Password'
+output smtpLoginSecretUri string = '${vault.properties.vaultUri}secrets/Qraft--Mail--Password'
