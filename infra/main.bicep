@@ -68,6 +68,21 @@ param mailFrom string = ''
 @description('Public URL the links in mail start with, e.g. https://<defaultHostName>; required with smtpHost.')
 param mailLinkBaseUrl string = ''
 
+@description('Access-token algorithm: HS256 (the original\'s tokens) or ES256/RS256, whose public keys are published at /.well-known/jwks.json.')
+@allowed([
+  'HS256'
+  'ES256'
+  'RS256'
+])
+param jwtAlgorithm string = 'HS256'
+
+@description('kid of jwtPrivateKey, written in every ES256/RS256 token header; a new kid for every new key.')
+param jwtKeyId string = ''
+
+@description('ES256 (P-256) or RS256 (2048+ bit) private key as PKCS#8 PEM; stored only in Key Vault. Unused with HS256.')
+@secure()
+param jwtPrivateKey string = ''
+
 param tags object = {
   app: 'qraft'
 }
@@ -126,6 +141,7 @@ module keyVault 'modules/keyvault.bicep' = {
     tags: tags
     jwtSigningKey: jwtSigningKey
     smtpPassword: smtpPassword
+    jwtPrivateKey: jwtPrivateKey
   }
 }
 
@@ -150,6 +166,9 @@ module functionApp 'modules/functionapp.bicep' = {
     smtpLoginSecretUri: keyVault.outputs.smtpLoginSecretUri
     mailFrom: mailFrom
     mailLinkBaseUrl: mailLinkBaseUrl
+    jwtAlgorithm: jwtAlgorithm
+    jwtKeyId: jwtKeyId
+    privateKeySecretUri: keyVault.outputs.privateKeySecretUri
   }
 }
 

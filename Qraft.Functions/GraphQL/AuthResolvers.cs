@@ -63,8 +63,8 @@ public sealed class AuthResolvers(
             throw new AlreadyLoggedInError(current.Email, email);
         }
 
-        var access = accessTokens.Issue(user.Email);
-        var refresh = await refreshTokens.IssueAsync(user.Email, cancellationToken);
+        var access = IssueAccessToken(user);
+        var refresh = await refreshTokens.IssueAsync(user.Email, user.SessionEpoch, cancellationToken);
         return new LoginPayload(
             access.Token, new TokenClaims(access.Payload), refresh.ExpiresAt.ToUnixTimeSeconds(), refresh.Token, new UserView(user, IsSelf: true));
     }
@@ -76,7 +76,7 @@ public sealed class AuthResolvers(
     public async Task<VerifyTokenPayload> VerifyTokenAsync(string token, CancellationToken cancellationToken)
     {
         var payload = ReadOrThrow(token);
-        await EnsureAccountAsync(payload.Email, cancellationToken);
+        await EnsureAccountAsync(payload, cancellationToken);
         return new(new TokenClaims(payload));
     }
 
@@ -95,13 +95,16 @@ public sealed class AuthResolvers(
             // The original's refresh tokens died with their account (a foreign key, deleted in cascade). The rotation
             // is what names the account, so the check follows it; the successor, never handed out, is revoked with its
             // family so no live token of the gone account stays in storage for an address registered again later.
-            if (await recentUsers.FindAsync(rotation.Email!, cancellationToken) is not { IsActive: true })
+            // The account is read from storage, not the cache, and after the rotation was written: a revocation of all
+            // sessions either shows here, or lands later with an epoch past the successor's stamp, which then fails.
+            if (await users.FindAsync(rotation.Email!, cancellationToken) is not { IsActive: true } owner
+                || rotation.SessionEpoch < owner.SessionEpoch)
             {
                 await refreshTokens.RevokeAsync(next.Token, cancellationToken);
                 throw new TokenInvalidError("Invalid refresh token");
             }
 
-            var access = accessTokens.Issue(rotation.Email!);
+            var access = IssueAccessToken(owner);
             return new RefreshTokenPayload(access.Token, new TokenClaims(access.Payload), next.ExpiresAt.ToUnixTimeSeconds(), next.Token);
         }
 
@@ -119,7 +122,8 @@ public sealed class AuthResolvers(
             throw new TokenExpiredError("Refresh has expired");
         }
 
-        await EnsureAccountAsync(payload.Email, cancellationToken);
+        // Same origIat, so a chain older than the account's session epoch stays ended however often it is reissued.
+        await EnsureAccountAsync(payload, cancellationToken);
 
         var reissued = accessTokens.Reissue(payload);
         return new RefreshTokenPayload(reissued.Token, new TokenClaims(reissued.Payload), refreshExpires.ToUnixTimeSeconds(), null);
@@ -181,15 +185,18 @@ public sealed class AuthResolvers(
             _ => throw new TokenInvalidError(),
         };
 
-        // A token outliving its account is no login, as in django-graphql-jwt.
+        // A token outliving its account is no login, as in django-graphql-jwt; nor is one from a session since ended.
         var user = await recentUsers.FindAsync(payload.Email, cancellationToken);
-        return user is { IsActive: true } ? user : throw new UnauthenticatedError();
+        return user is { IsActive: true } && SessionEpochs.IsCurrent(payload, user) ? user : throw new UnauthenticatedError();
     }
 
-    /// <summary>A correctly signed token naming no active account is refused as django-graphql-jwt's payload check words it.</summary>
-    private async Task EnsureAccountAsync(string email, CancellationToken cancellationToken)
+    /// <summary>
+    /// A correctly signed token naming no active account, or from a session since ended, is refused as
+    /// django-graphql-jwt's payload check words it.
+    /// </summary>
+    private async Task EnsureAccountAsync(AccessTokenPayload payload, CancellationToken cancellationToken)
     {
-        if (await recentUsers.FindAsync(email, cancellationToken) is not { IsActive: true })
+        if (await recentUsers.FindAsync(payload.Email, cancellationToken) is not { IsActive: true } user || !SessionEpochs.IsCurrent(payload, user))
         {
             throw new TokenInvalidError("Invalid payload");
         }
@@ -202,6 +209,10 @@ public sealed class AuthResolvers(
         EmailTokenOutcome.WeakPassword => throw new WeakPasswordError(use.Problems!),
         _ => throw new TokenInvalidError($"{what} is invalid or already used"),
     };
+
+    /// <summary>A new chain for the account, never older than its session epoch (<see cref="SessionEpochs.OrigIatFor"/>).</summary>
+    private IssuedAccessToken IssueAccessToken(User user) =>
+        accessTokens.Reissue(new AccessTokenPayload(user.Email, 0, SessionEpochs.OrigIatFor(user, time.GetUtcNow())));
 
     private AccessTokenPayload ReadOrThrow(string token) => accessTokens.Read(token) switch
     {

@@ -12,12 +12,17 @@ public enum RefreshStatus
     Reused,
 }
 
-public sealed record RefreshResult(RefreshStatus Status, string? Email, IssuedRefreshToken? Next);
+/// <param name="SessionEpoch">
+/// The account's session epoch the family was stamped with at login; the caller refuses the rotation when the
+/// account's epoch has since moved past it (every session of the account was ended).
+/// </param>
+public sealed record RefreshResult(RefreshStatus Status, string? Email, IssuedRefreshToken? Next, long SessionEpoch = 0);
 
 /// <summary>Long-running refresh tokens. Only a hash of each token is stored.</summary>
 public interface IRefreshTokens
 {
-    Task<IssuedRefreshToken> IssueAsync(string email, CancellationToken cancellationToken);
+    /// <summary>Starts a family stamped with the account's session epoch as read by the login that asks for it.</summary>
+    Task<IssuedRefreshToken> IssueAsync(string email, long sessionEpoch, CancellationToken cancellationToken);
 
     /// <summary>Exchanges a refresh token for a new one; the old one stops working.</summary>
     Task<RefreshResult> RotateAsync(string token, CancellationToken cancellationToken);

@@ -13,7 +13,8 @@ using Microsoft.Extensions.Options;
 namespace Qraft.Security;
 
 /// <summary>
-/// HS256 access tokens byte-for-byte as django-graphql-jwt (on PyJWT 1.x) wrote them.
+/// HS256 access tokens byte-for-byte as django-graphql-jwt (on PyJWT 1.x) wrote them, or, with <c>Jwt__Algorithm</c>
+/// ES256/RS256, the same payload signed with the key ring's private key.
 /// </summary>
 /// <remarks>
 /// The compact JWS is written and checked here rather than by <c>JsonWebTokenHandler</c>. The handler always writes
@@ -21,14 +22,18 @@ namespace Qraft.Security;
 /// <see cref="IAccessTokens.Read"/> is synchronous, while the handler offers only <c>ValidateTokenAsync</c> and an
 /// obsolete sync-over-async <c>ValidateToken</c>. The checks are the ones the handler would be configured with:
 /// HS256 only, constant-time signature comparison, <c>exp</c> required with no clock skew, <c>nbf</c> honoured,
-/// no issuer or audience.
+/// no issuer or audience. Each <c>kid</c> names one key of one algorithm, and a token verifies only with the key its
+/// <c>kid</c> names and only if its <c>alg</c> is that key's: so <c>none</c>, HS256 "signed" with a published public key
+/// and unknown kids all fail. Tokens without a <c>kid</c> can only be HS256 (the original's).
 /// </remarks>
-internal sealed class JwtAccessTokens(IOptions<JwtOptions> options, TimeProvider time) : IAccessTokens
+internal sealed class JwtAccessTokens(IOptions<JwtOptions> options, AsymmetricJwtKeyRing asymmetricKeys, TimeProvider time) : IAccessTokens
 {
-    private const string Algorithm = "HS256";
 
     // Ours are about 200 characters; anything far longer is not worth parsing.
     private const int MaxTokenLength = 4096;
+
+    /// <summary>Base64url of an RSA-4096 signature (512 bytes) is 683 characters; a longer one is not ours.</summary>
+    private const int MaxSignatureLength = 700;
 
     /// <summary>Signing inputs up to this many bytes are encoded on the stack; ours are about 160.</summary>
     private const int StackLimit = 1024;
@@ -38,7 +43,7 @@ internal sealed class JwtAccessTokens(IOptions<JwtOptions> options, TimeProvider
 
     private readonly long _lifetimeSeconds = (long)options.Value.AccessTokenLifetime.TotalSeconds;
     private readonly byte[] _signingKey = Encoding.UTF8.GetBytes(options.Value.SigningKey ?? "");
-    private readonly string _encodedHeader = EncodeHeader(NullIfEmpty(options.Value.KeyId));
+    private readonly string _encodedHeader = EncodeHeader(options.Value.Algorithm, NullIfEmpty(options.Value.KeyId));
     private readonly FrozenDictionary<string, byte[]> _keysById = KeysById(options.Value);
     private readonly byte[][] _keysForTokensWithoutId = KeysForTokensWithoutId(options.Value);
 
@@ -79,15 +84,12 @@ internal sealed class JwtAccessTokens(IOptions<JwtOptions> options, TimeProvider
         if (signature.Contains('.')
             || DecodeSegment(text[..headerEnd]) is not { } header
             || DecodeSegment(text.Slice(headerEnd + 1, payloadLength)) is not { } payloadJson
-            || !TryReadHeader(header, out var keyId))
+            || !TryReadHeader(header, out var algorithm, out var keyId))
         {
             return TokenReadResult.Invalid;
         }
 
-        byte[][] candidates = keyId is null ? _keysForTokensWithoutId
-            : _keysById.TryGetValue(keyId, out var key) ? [key]
-            : [];
-        if (!IsSignedByAny(candidates, signingInput, signature) || !TryReadPayload(payloadJson, out var payload, out var notBefore))
+        if (!IsSigned(algorithm, keyId, signingInput, signature) || !TryReadPayload(payloadJson, out var payload, out var notBefore))
         {
             return TokenReadResult.Invalid;
         }
@@ -102,13 +104,45 @@ internal sealed class JwtAccessTokens(IOptions<JwtOptions> options, TimeProvider
         return new TokenReadResult(now >= payload.Exp ? TokenStatus.Expired : TokenStatus.Valid, payload);
     }
 
+    private bool IsSigned(string algorithm, string? keyId, ReadOnlySpan<char> signingInput, ReadOnlySpan<char> signature)
+    {
+        if (algorithm != JwtAlgorithms.HS256)
+        {
+            return keyId is not null
+                && asymmetricKeys.TryGet(keyId, out var key)
+                && key.Algorithm == algorithm
+                && IsSignedBy(key, signingInput, signature);
+        }
+
+        byte[][] candidates = keyId is null ? _keysForTokensWithoutId
+            : _keysById.TryGetValue(keyId, out var hmacKey) ? [hmacKey]
+            : [];
+        return IsSignedByAny(candidates, signingInput, signature);
+    }
+
+    private static bool IsSignedBy(AsymmetricJwtKey key, ReadOnlySpan<char> signingInput, ReadOnlySpan<char> signature)
+    {
+        if (signature.Length > MaxSignatureLength || !Base64Url.IsValid(signature))
+        {
+            return false;
+        }
+
+        Span<byte> signatureBytes = stackalloc byte[Base64Url.GetMaxDecodedLength(signature.Length)];
+        var input = new byte[signingInput.Length];
+        Encoding.ASCII.GetBytes(signingInput, input);
+        return Base64Url.TryDecodeFromChars(signature, signatureBytes, out var written) && key.Verify(input, signatureBytes[..written]);
+    }
+
     private IssuedAccessToken Sign(AccessTokenPayload payload)
     {
         var json = string.Create(
             CultureInfo.InvariantCulture,
             $"{{\"email\":{PythonJsonString(payload.Email)},\"exp\":{payload.Exp},\"origIat\":{payload.OrigIat}}}");
         var signingInput = $"{_encodedHeader}.{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json))}";
-        var signature = Signature(_signingKey, Encoding.ASCII.GetBytes(signingInput));
+        var input = Encoding.ASCII.GetBytes(signingInput);
+        var signature = asymmetricKeys.Current is { } key
+            ? Encoding.ASCII.GetBytes(Base64Url.EncodeToString(key.Sign(input)))
+            : Signature(_signingKey, input);
         return new IssuedAccessToken($"{signingInput}.{Encoding.ASCII.GetString(signature)}", payload);
     }
 
@@ -150,8 +184,9 @@ internal sealed class JwtAccessTokens(IOptions<JwtOptions> options, TimeProvider
         }
     }
 
-    private static bool TryReadHeader(ReadOnlyMemory<byte> json, out string? keyId)
+    private static bool TryReadHeader(ReadOnlyMemory<byte> json, [NotNullWhen(true)] out string? algorithm, out string? keyId)
     {
+        algorithm = null;
         keyId = null;
         try
         {
@@ -160,12 +195,14 @@ internal sealed class JwtAccessTokens(IOptions<JwtOptions> options, TimeProvider
             if (root.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("alg", out var alg)
                 || alg.ValueKind != JsonValueKind.String
-                || alg.GetString() != Algorithm
+                || alg.GetString() is not { } algText
+                || !JwtAlgorithms.IsKnown(algText)
                 || root.TryGetProperty("crit", out _))
             {
                 return false;
             }
 
+            algorithm = algText;
             if (root.TryGetProperty("kid", out var kid))
             {
                 keyId = kid.ValueKind == JsonValueKind.String ? kid.GetString() : null;
@@ -238,11 +275,11 @@ internal sealed class JwtAccessTokens(IOptions<JwtOptions> options, TimeProvider
             : null;
     }
 
-    private static string EncodeHeader(string? keyId)
+    private static string EncodeHeader(string algorithm, string? keyId)
     {
         var json = keyId is null
-            ? $"{{\"typ\":\"JWT\",\"alg\":\"{Algorithm}\"}}"
-            : $"{{\"typ\":\"JWT\",\"alg\":\"{Algorithm}\",\"kid\":{PythonJsonString(keyId)}}}";
+            ? $"{{\"typ\":\"JWT\",\"alg\":\"{algorithm}\"}}"
+            : $"{{\"typ\":\"JWT\",\"alg\":\"{algorithm}\",\"kid\":{PythonJsonString(keyId)}}}";
         return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json));
     }
 
@@ -283,11 +320,14 @@ internal sealed class JwtAccessTokens(IOptions<JwtOptions> options, TimeProvider
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    /// <summary>A token naming a <c>kid</c> is checked against that key only.</summary>
+    /// <summary>
+    /// A token naming a <c>kid</c> is checked against that key only. In ES256/RS256 mode <c>Jwt__KeyId</c> names the
+    /// private key, so a retained HMAC key verifies only tokens without a kid or under its Jwt__PreviousKeys kid.
+    /// </summary>
     private static FrozenDictionary<string, byte[]> KeysById(JwtOptions options)
     {
         var keys = options.PreviousKeys.ToDictionary(pair => pair.Key, pair => Encoding.UTF8.GetBytes(pair.Value), StringComparer.Ordinal);
-        if (NullIfEmpty(options.KeyId) is { } keyId)
+        if (NullIfEmpty(options.KeyId) is { } keyId && !string.IsNullOrEmpty(options.SigningKey) && !JwtAlgorithms.IsAsymmetric(options.Algorithm))
         {
             keys[keyId] = Encoding.UTF8.GetBytes(options.SigningKey ?? "");
         }
@@ -295,7 +335,10 @@ internal sealed class JwtAccessTokens(IOptions<JwtOptions> options, TimeProvider
         return keys.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    /// <summary>Tokens without a <c>kid</c> (the original's, signed with its SECRET_KEY) may match any configured key.</summary>
+    /// <summary>
+    /// Tokens without a <c>kid</c> (the original's, signed with its SECRET_KEY) may match any configured HMAC key. An
+    /// unset SigningKey (allowed in ES256/RS256 mode) is no key: an empty HMAC key would let anyone sign.
+    /// </summary>
     private static byte[][] KeysForTokensWithoutId(JwtOptions options) =>
-        [Encoding.UTF8.GetBytes(options.SigningKey ?? ""), .. options.PreviousKeys.Values.Select(Encoding.UTF8.GetBytes)];
+        [.. new[] { options.SigningKey }.Concat(options.PreviousKeys.Values).Where(key => !string.IsNullOrEmpty(key)).Select(key => Encoding.UTF8.GetBytes(key!))];
 }

@@ -42,6 +42,9 @@ public static class SecurityServiceCollectionExtensions
         services.AddSingleton<IPasswordHasher, DjangoPasswordHasher>();
         services.AddSingleton<PasswordHashingThreads>();
         services.AddSingleton<IPasswordPolicy, DjangoPasswordPolicy>();
+        services.AddSingleton<AsymmetricJwtKeyRing>();
+        services.AddSingleton(provider => new PublishedSigningKeys(
+            provider.GetRequiredService<AsymmetricJwtKeyRing>(), provider.GetRequiredService<IOptions<JwtOptions>>()));
         services.AddSingleton<IAccessTokens, JwtAccessTokens>();
         return builder;
     }

@@ -21,12 +21,12 @@ internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshT
     /// <summary>Token keys are 64 hex digits, so a family's key can never be mistaken for one.</summary>
     private const string FamilyKeyPrefix = "family-";
 
-    public Task<IssuedRefreshToken> IssueAsync(string email, CancellationToken cancellationToken) =>
+    public Task<IssuedRefreshToken> IssueAsync(string email, long sessionEpoch, CancellationToken cancellationToken) =>
         tables.RefreshTokens.RunAsync(
             "issue",
             async (table, token) =>
             {
-                var (issued, entity) = NewToken(email, Guid.NewGuid().ToString("N"));
+                var (issued, entity) = NewToken(email, Guid.NewGuid().ToString("N"), sessionEpoch);
                 await table.AddEntityAsync(entity, token);
                 return issued;
             },
@@ -55,7 +55,7 @@ internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshT
 
                 // The successor is written first: if storage fails in between, the user keeps a working token
                 // rather than one already marked as rotated.
-                var (next, nextEntity) = NewToken(current.Email, current.FamilyId);
+                var (next, nextEntity) = NewToken(current.Email, current.FamilyId, current.SessionEpoch);
                 await table.AddEntityAsync(nextEntity, cancel);
                 current.RotatedTo = nextEntity.Key;
                 current.RotatedAt = now;
@@ -70,7 +70,7 @@ internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshT
                     return await ReusedAsync(table, current, now, cancel);
                 }
 
-                return new RefreshResult(RefreshStatus.Rotated, current.Email, next);
+                return new RefreshResult(RefreshStatus.Rotated, current.Email, next, current.SessionEpoch);
             },
             cancellationToken);
 
@@ -110,7 +110,7 @@ internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshT
     private bool IsExpired(TokenEntity token, DateTimeOffset now) =>
         token.ExpiresAt <= now || token.IssuedAt + options.Value.RefreshTokenLifetime <= now;
 
-    private (IssuedRefreshToken Issued, TokenEntity Entity) NewToken(string email, string familyId)
+    private (IssuedRefreshToken Issued, TokenEntity Entity) NewToken(string email, string familyId, long sessionEpoch)
     {
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         var now = time.GetUtcNow();
@@ -120,6 +120,7 @@ internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshT
             Key = Hash(token),
             Email = email,
             FamilyId = familyId,
+            SessionEpoch = sessionEpoch,
             IssuedAt = now,
             ExpiresAt = expiresAt,
         };
@@ -152,6 +153,9 @@ internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshT
         public string Email { get; set; } = "";
 
         public string FamilyId { get; set; } = "";
+
+        /// <summary>Inherited through rotation; absent (zero) on tokens stored before session epochs.</summary>
+        public long SessionEpoch { get; set; }
 
         public DateTimeOffset IssuedAt { get; set; }
 

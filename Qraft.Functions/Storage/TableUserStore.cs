@@ -68,6 +68,51 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
     public Task<bool> MarkEmailVerifiedAsync(string email, CancellationToken cancellationToken) =>
         MergeIfExistsAsync("verify_email", email, new() { [nameof(UserEntity.EmailVerified)] = true }, cancellationToken);
 
+    public Task<long?> AdvanceSessionEpochAsync(string email, long atLeast, string? newPasswordHash, CancellationToken cancellationToken) =>
+        tables.Users.RunAsync<long?>(
+            "advance_session_epoch",
+            async (table, token) =>
+            {
+                // Conditional on the row's ETag: of two replicas advancing at once, the loser reads the winner's
+                // epoch and goes past it, so the epoch only ever grows. A login's merge in between just retries.
+                while (true)
+                {
+                    if (await table.FindAsync<UserEntity>(KeyOf(email), token) is not { } found)
+                    {
+                        return null;
+                    }
+
+                    var epoch = Math.Max(atLeast, found.SessionEpoch + 1);
+                    var changes = new TableEntity(found.PartitionKey, found.RowKey) { [nameof(UserEntity.SessionEpoch)] = epoch };
+                    if (newPasswordHash is not null)
+                    {
+                        changes[nameof(UserEntity.PasswordHash)] = newPasswordHash;
+                    }
+
+                    try
+                    {
+                        await table.UpdateEntityAsync(changes, found.ETag, TableUpdateMode.Merge, token);
+                        return epoch;
+                    }
+                    catch (RequestFailedException changed) when (changed.Status is 412 or 404)
+                    {
+                        // Changed (or deleted) since the read: read again.
+                    }
+                }
+            },
+            cancellationToken);
+
+    public Task<bool> DeleteAsync(string email, CancellationToken cancellationToken) =>
+        tables.Users.RunAsync(
+            "delete",
+            async (table, token) =>
+            {
+                // The SDK answers a missing entity with its 404 response rather than an exception.
+                var response = await table.DeleteAsync(KeyOf(email), token);
+                return response.Status != 404;
+            },
+            cancellationToken);
+
     public Task<IReadOnlyList<User>> ListAsync(int first, string? afterEmail, CancellationToken cancellationToken) =>
         tables.Users.RunAsync<IReadOnlyList<User>>(
             "list",
@@ -127,6 +172,9 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
         /// <summary>Absent on rows written before verification existed, which read as unverified.</summary>
         public bool EmailVerified { get; set; }
 
+        /// <summary>Absent (zero) on rows written before session epochs: every earlier token still counts.</summary>
+        public long SessionEpoch { get; set; }
+
         public static UserEntity From(User user, string key) => new()
         {
             Key = key,
@@ -137,8 +185,9 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
             LastLogin = user.LastLogin,
             IsActive = user.IsActive,
             EmailVerified = user.EmailVerified,
+            SessionEpoch = user.SessionEpoch,
         };
 
-        public User ToUser() => new(Id, Email, PasswordHash, DateJoined, LastLogin, IsActive, EmailVerified);
+        public User ToUser() => new(Id, Email, PasswordHash, DateJoined, LastLogin, IsActive, EmailVerified, SessionEpoch);
     }
 }

@@ -49,12 +49,14 @@ public sealed class Accounts(
             return new SignUpResult(SignUpOutcome.WeakPassword, Problems: problems);
         }
 
+        var joined = time.GetUtcNow();
         var user = new User(
             Id: Guid.CreateVersion7().ToString("N"),
             Email: email,
             PasswordHash: await MeasureAsync(() => hasher.Hash(password)),
-            DateJoined: time.GetUtcNow(),
-            LastLogin: null);
+            DateJoined: joined,
+            LastLogin: null,
+            SessionEpoch: joined.ToUnixTimeSeconds());
         if (!await users.TryAddAsync(user, cancellationToken))
         {
             return new SignUpResult(SignUpOutcome.EmailTaken);

@@ -15,6 +15,7 @@ public static class AccountsServiceCollectionExtensions
         builder.Services.AddSingleton<Accounts>();
         builder.Services.AddSingleton<RecentUsers>();
         builder.Services.AddSingleton<AccountEmails>();
+        builder.Services.AddSingleton<ISessionRevocation, SessionRevocation>();
         return builder;
     }
 }

@@ -22,4 +22,14 @@ public interface IUserStore
 
     /// <summary>Users ordered by their lower-cased email, starting after <paramref name="afterEmail"/>.</summary>
     Task<IReadOnlyList<User>> ListAsync(int first, string? afterEmail, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets the session epoch to the larger of <paramref name="atLeast"/> and one more than the stored epoch, and the
+    /// password hash when given, in one write that loses no concurrent advance; <see langword="null"/> when there is no
+    /// such account.
+    /// </summary>
+    Task<long?> AdvanceSessionEpochAsync(string email, long atLeast, string? newPasswordHash, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the account; <see langword="false"/> when it was not there.</summary>
+    Task<bool> DeleteAsync(string email, CancellationToken cancellationToken);
 }

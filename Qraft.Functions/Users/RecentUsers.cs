@@ -28,7 +28,7 @@ public sealed class RecentUsers(IUserStore users, IMemoryCache cache, IOptions<A
         return user;
     }
 
-    /// <summary>After this replica changed the account: its own next read sees the change; others within the cache duration.</summary>
+    /// <summary>Drops this replica's copy after a change made here, so this replica sees the change at once.</summary>
     public void Forget(string email) => cache.Remove(KeyOf(email));
 
     private static (Type, string) KeyOf(string email) => (typeof(RecentUsers), EmailAddress.Key(email));

@@ -67,6 +67,8 @@ internal sealed class InMemoryAccounts : IDisposable
 
     public IAccessTokens AccessTokens => Get<IAccessTokens>();
 
+    public ISessionRevocation Sessions => Get<ISessionRevocation>();
+
     public IPasswordHasher Hasher => Get<IPasswordHasher>();
 
     public QraftMetrics Metrics => Get<QraftMetrics>();

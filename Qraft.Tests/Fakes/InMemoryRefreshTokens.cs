@@ -14,11 +14,11 @@ internal sealed class InMemoryRefreshTokens(TimeProvider time, TimeSpan lifetime
     private readonly Dictionary<string, Issued> _tokens = new(StringComparer.Ordinal);
     private readonly HashSet<string> _revokedFamilies = new(StringComparer.Ordinal);
 
-    public Task<IssuedRefreshToken> IssueAsync(string email, CancellationToken cancellationToken)
+    public Task<IssuedRefreshToken> IssueAsync(string email, long sessionEpoch, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            return Task.FromResult(Add(email, Guid.NewGuid().ToString("N")));
+            return Task.FromResult(Add(email, Guid.NewGuid().ToString("N"), sessionEpoch));
         }
     }
 
@@ -43,7 +43,8 @@ internal sealed class InMemoryRefreshTokens(TimeProvider time, TimeSpan lifetime
             }
 
             _tokens[token] = current with { Rotated = true };
-            return Task.FromResult(new RefreshResult(RefreshStatus.Rotated, current.Email, Add(current.Email, current.Family)));
+            return Task.FromResult(new RefreshResult(
+                RefreshStatus.Rotated, current.Email, Add(current.Email, current.Family, current.SessionEpoch), current.SessionEpoch));
         }
     }
 
@@ -69,13 +70,13 @@ internal sealed class InMemoryRefreshTokens(TimeProvider time, TimeSpan lifetime
         }
     }
 
-    private IssuedRefreshToken Add(string email, string family)
+    private IssuedRefreshToken Add(string email, string family, long sessionEpoch)
     {
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         var expiresAt = time.GetUtcNow() + lifetime;
-        _tokens[token] = new Issued(email, family, expiresAt, Rotated: false);
+        _tokens[token] = new Issued(email, family, expiresAt, Rotated: false, sessionEpoch);
         return new IssuedRefreshToken(token, expiresAt);
     }
 
-    private sealed record Issued(string Email, string Family, DateTimeOffset ExpiresAt, bool Rotated);
+    private sealed record Issued(string Email, string Family, DateTimeOffset ExpiresAt, bool Rotated, long SessionEpoch);
 }

@@ -44,6 +44,24 @@ internal sealed class InMemoryUserStore : IUserStore
         return Task.CompletedTask;
     }
 
+    public Task<long?> AdvanceSessionEpochAsync(string email, long atLeast, string? newPasswordHash, CancellationToken cancellationToken)
+    {
+        var key = EmailAddress.Key(email);
+        while (_users.TryGetValue(key, out var user))
+        {
+            var epoch = Math.Max(atLeast, user.SessionEpoch + 1);
+            if (_users.TryUpdate(key, user with { SessionEpoch = epoch, PasswordHash = newPasswordHash ?? user.PasswordHash }, user))
+            {
+                return Task.FromResult<long?>(epoch);
+            }
+        }
+
+        return Task.FromResult<long?>(null);
+    }
+
+    public Task<bool> DeleteAsync(string email, CancellationToken cancellationToken) =>
+        Task.FromResult(_users.TryRemove(EmailAddress.Key(email), out _));
+
     public Task<IReadOnlyList<User>> ListAsync(int first, string? afterEmail, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<User>>([.. _users
             .Where(pair => afterEmail is null || string.CompareOrdinal(pair.Key, EmailAddress.Key(afterEmail)) > 0)

@@ -99,12 +99,28 @@ public sealed partial class FunctionsHostParityTests(FunctionsHostFixture fixtur
     [Theory]
     [InlineData("/health")]
     [InlineData("/health/ready")]
+    [InlineData("/.well-known/jwks.json")]
     [InlineData("/graphql/?query=mutation{revokeToken(refreshToken:\"x\"){revoked}}")]
     public async Task PlainEndpointsAreTheSameBytesThroughTheHost(string path)
     {
         var (self, host) = await BothAsync(_ => Get(path));
 
         Assert.Equal(self.Response, host.Response, ResponseBytes.Instance);
+    }
+
+    [Fact]
+    public async Task DiscoveryPointsEachSideAtItsOwnKeySetThroughTheHost()
+    {
+        // Without Jwt__Issuer the issuer is the request's origin, which differs between the two sides by port only.
+        var (self, host) = await BothAsync(_ => Get("/.well-known/openid-configuration"));
+
+        Assert.Equal((200, 200), (self.Response.Status, host.Response.Status));
+        Assert.All([self, host], side =>
+        {
+            var document = System.Text.Json.Nodes.JsonNode.Parse(side.Response.Body)!;
+            Assert.StartsWith("http://127.0.0.1:", document["issuer"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Equal(document["issuer"]!.GetValue<string>() + "/.well-known/jwks.json", document["jwks_uri"]!.GetValue<string>());
+        });
     }
 
     [Fact]

@@ -57,6 +57,26 @@ public sealed class SessionRulesTests : IDisposable
         await Assert.ThrowsAsync<RateLimitedError>(() => LoginAsync(null, "ann@example.com", Password, refuseIfLoggedIn: true));
     }
 
+    [Fact]
+    public async Task EndingEverySessionRefusesTheOldTokensInEveryModeButNotALoginInTheSameSecond()
+    {
+        await _accounts.SignUpAsync("ann@example.com");
+        var before = await LoginAsync(null, "ann@example.com", Password, refuseIfLoggedIn: false);
+        var header = $"JWT {before.Token}";
+
+        var epoch = await _accounts.Sessions.EndAllSessionsAsync("ann@example.com", null, CancellationToken.None);
+        var after = await LoginAsync(null, "ann@example.com", Password, refuseIfLoggedIn: false);
+
+        Assert.Equal(_accounts.Time.GetUtcNow().ToUnixTimeSeconds() + 1, epoch);
+        await Assert.ThrowsAsync<UnauthenticatedError>(() => _accounts.Resolvers.MeAsync(_accounts.Request(header), CancellationToken.None));
+        await Assert.ThrowsAsync<TokenInvalidError>(() => _accounts.Resolvers.RefreshAsync(before.Token, null, CancellationToken.None));
+        await Assert.ThrowsAsync<TokenInvalidError>(() => _accounts.Resolvers.VerifyTokenAsync(before.Token, CancellationToken.None));
+        await Assert.ThrowsAsync<TokenInvalidError>(() => _accounts.Resolvers.RefreshAsync(null, before.RefreshToken, CancellationToken.None));
+        Assert.Equal(epoch, after.Payload["origIat"]);
+        Assert.Equal("ann@example.com", (await _accounts.Resolvers.MeAsync(_accounts.Request($"JWT {after.Token}"), CancellationToken.None)).User.Email);
+        Assert.NotNull((await _accounts.Resolvers.RefreshAsync(null, after.RefreshToken, CancellationToken.None)).RefreshToken);
+    }
+
     [Theory]
     [InlineData(null, typeof(UnauthenticatedError))]
     [InlineData("JWT not.a.token", typeof(TokenInvalidError))]

@@ -68,7 +68,7 @@ public sealed class CompiledTemplateTests(CompiledTemplate template) : IClassFix
         Assert.True((bool)vault["properties"]!["enableRbacAuthorization"]!);
         var secrets = template.Resources("Microsoft.KeyVault/vaults/secrets");
         var secret = Assert.Single(secrets, s => ((string?)s["name"])!.EndsWith("'Jwt--SigningKey')]", StringComparison.Ordinal));
-        Assert.Equal(2, secrets.Count);
+        Assert.Equal(3, secrets.Count);
         Assert.Contains(secrets, s => ((string?)s["name"])!.EndsWith("'Qraft--Mail--Password')]", StringComparison.Ordinal) && s["condition"] is not null);
         Assert.Equal("[parameters('jwtSigningKey')]", (string?)secret["properties"]!["value"]);
         Assert.Equal("securestring", (string?)template.Root["parameters"]!["jwtSigningKey"]!["type"]);
@@ -76,6 +76,23 @@ public sealed class CompiledTemplateTests(CompiledTemplate template) : IClassFix
         Assert.Null(template.Root["parameters"]!["jwtSigningKey"]!["defaultValue"]);
 
         Assert.Contains(RoleDefinitionIds(), id => id.Contains(KeyVaultSecretsUser, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AsymmetricPrivateKeyIsAKeyVaultSecretMadeOnlyWhenGivenAndReferencedOnlyOutsideHs256()
+    {
+        var secret = Assert.Single(
+            template.Resources("Microsoft.KeyVault/vaults/secrets"),
+            s => ((string)s["name"]!).EndsWith("'Jwt--PrivateKey')]", StringComparison.Ordinal));
+
+        Assert.Equal("[not(empty(parameters('jwtPrivateKey')))]", (string?)secret["condition"]);
+        Assert.Equal("[parameters('jwtPrivateKey')]", (string?)secret["properties"]!["value"]);
+        Assert.Equal("securestring", (string?)template.Root["parameters"]!["jwtPrivateKey"]!["type"]);
+        Assert.Equal("HS256", (string?)template.Root["parameters"]!["jwtAlgorithm"]!["defaultValue"]);
+        Assert.Equal("[parameters('jwtAlgorithm')]", AppSettings["Jwt__Algorithm"]);
+        Assert.Equal(
+            "[if(equals(parameters('jwtAlgorithm'), 'HS256'), '', format('@Microsoft.KeyVault(SecretUri={0})', parameters('privateKeySecretUri')))]",
+            AppSettings["Jwt__PrivateKey"]);
     }
 
     [Fact]

@@ -29,6 +29,9 @@ public sealed class SecretRedactorTests
         "bcrypt_sha256$$2b$12$abcdefghijklmnopqrstuu5bHrD3pJ9yqz1s2t3u4v5w6x7y8z9a0",
         "resetPassword=" + new string('r', 43),
         "verifyEmail=" + new string('v', 42) + "_",
+        System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256).ExportPkcs8PrivateKeyPem(),
+        System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256).ExportECPrivateKeyPem(),
+        System.Security.Cryptography.RSA.Create(2048).ExportRSAPrivateKeyPem(),
     };
 
     [Theory]
@@ -52,6 +55,7 @@ public sealed class SecretRedactorTests
     [InlineData("Authorization")]
     [InlineData("passwordHash")]
     [InlineData("SigningKey")]
+    [InlineData("PrivateKey")]
     [InlineData("client_secret")]
     public void AnyValueUnderASensitiveNameIsReplaced(string name)
     {

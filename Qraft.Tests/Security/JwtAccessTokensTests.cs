@@ -25,7 +25,7 @@ public sealed class JwtAccessTokensTests
     private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeSeconds(Now));
 
     private JwtAccessTokens Tokens(string? keyId = null, string signingKey = Key, Dictionary<string, string>? previousKeys = null) =>
-        new(
+        HmacTokens(
             Options.Create(new JwtOptions
             {
                 SigningKey = signingKey,
@@ -257,4 +257,8 @@ public sealed class JwtAccessTokensTests
     }
 
     private static string Decode(string segment) => Encoding.UTF8.GetString(Base64Url.DecodeFromChars(segment));
+
+    /// <summary>HS256 mode: the asymmetric key ring is empty.</summary>
+    internal static JwtAccessTokens HmacTokens(IOptions<JwtOptions> options, TimeProvider time) =>
+        new(options, new AsymmetricJwtKeyRing(options), time);
 }

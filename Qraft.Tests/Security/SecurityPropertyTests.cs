@@ -189,7 +189,7 @@ public sealed class SecurityPropertyTests
     }
 
     private static JwtAccessTokens Tokens() =>
-        new(
+        JwtAccessTokensTests.HmacTokens(
             Options.Create(new JwtOptions
             {
                 SigningKey = Key,

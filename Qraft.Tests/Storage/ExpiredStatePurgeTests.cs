@@ -18,10 +18,10 @@ public sealed class ExpiredStatePurgeTests(AzuriteFixture azurite)
     {
         await using var replica = await StartAsync();
         var tokens = replica.RefreshTokens;
-        var expiring = await tokens.IssueAsync("old@example.io", CancellationToken.None);
+        var expiring = await tokens.IssueAsync("old@example.io", 0, CancellationToken.None);
         _time.Advance(TimeSpan.FromDays(3));
-        var living = await tokens.IssueAsync("new@example.io", CancellationToken.None);
-        var revoked = await tokens.IssueAsync("revoked@example.io", CancellationToken.None);
+        var living = await tokens.IssueAsync("new@example.io", 0, CancellationToken.None);
+        var revoked = await tokens.IssueAsync("revoked@example.io", 0, CancellationToken.None);
         await tokens.RevokeAsync(revoked.Token, CancellationToken.None);
         _time.Advance(TimeSpan.FromDays(4) - TimeSpan.FromMinutes(20));
         await replica.Throttle.RecordFailureAsync("closed@example.io", null, CancellationToken.None);
@@ -48,7 +48,7 @@ public sealed class ExpiredStatePurgeTests(AzuriteFixture azurite)
     public async Task RevokedFamilyGoesOnceNoTokenOfItCanLive()
     {
         await using var replica = await StartAsync();
-        var revoked = await replica.RefreshTokens.IssueAsync("revoked@example.io", CancellationToken.None);
+        var revoked = await replica.RefreshTokens.IssueAsync("revoked@example.io", 0, CancellationToken.None);
         await replica.RefreshTokens.RevokeAsync(revoked.Token, CancellationToken.None);
         _time.Advance(TimeSpan.FromDays(7));
 
@@ -62,7 +62,7 @@ public sealed class ExpiredStatePurgeTests(AzuriteFixture azurite)
     public async Task AShortenedLifetimeAppliesToTokensIssuedBefore()
     {
         await using var before = await StartAsync();
-        var issued = await before.RefreshTokens.IssueAsync("henry@example.io", CancellationToken.None);
+        var issued = await before.RefreshTokens.IssueAsync("henry@example.io", 0, CancellationToken.None);
         await using var after = await StartAsync(new() { ["Jwt:RefreshTokenLifetime"] = "01:00:00" });
         _time.Advance(TimeSpan.FromHours(1));
 
@@ -103,7 +103,7 @@ public sealed class ExpiredStatePurgeTests(AzuriteFixture azurite)
     public async Task TheHostedPurgeRunsEachInterval()
     {
         await using var replica = await StartAsync(new() { [$"{PurgeOptions.SectionName}:Interval"] = "01:00:00" });
-        var expiring = await replica.RefreshTokens.IssueAsync("old@example.io", CancellationToken.None);
+        var expiring = await replica.RefreshTokens.IssueAsync("old@example.io", 0, CancellationToken.None);
 
         _time.Advance(TimeSpan.FromDays(7));
 

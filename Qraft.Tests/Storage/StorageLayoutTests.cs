@@ -21,7 +21,7 @@ public sealed class StorageLayoutTests(AzuriteFixture azurite)
             Assert.True(await services.Users.TryAddAsync(user, CancellationToken.None));
             await services.Users.RecordLoginAsync(user.Email, DateTimeOffset.UnixEpoch.AddDays(1), null, CancellationToken.None);
             await services.Throttle.RecordFailureAsync(user.Email, "192.0.2.9", CancellationToken.None);
-            var issued = await services.RefreshTokens.IssueAsync(user.Email, CancellationToken.None);
+            var issued = await services.RefreshTokens.IssueAsync(user.Email, 0, CancellationToken.None);
             await services.RefreshTokens.RevokeAsync(issued.Token, CancellationToken.None);
         }
 

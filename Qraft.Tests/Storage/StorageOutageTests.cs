@@ -23,7 +23,7 @@ public sealed class StorageOutageTests
         Assert.False(await services.IsStorageReachableAsync(CancellationToken.None));
         await Assert.ThrowsAsync<StorageUnavailableException>(() => services.Users.FindAsync(Frank.Email, CancellationToken.None));
         await Assert.ThrowsAsync<StorageUnavailableException>(() => services.Users.TryAddAsync(Frank with { Id = "2", Email = "gina@example.io" }, CancellationToken.None));
-        await Assert.ThrowsAsync<StorageUnavailableException>(() => services.RefreshTokens.IssueAsync(Frank.Email, CancellationToken.None));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => services.RefreshTokens.IssueAsync(Frank.Email, 0, CancellationToken.None));
         await Assert.ThrowsAsync<StorageUnavailableException>(() => services.Throttle.CheckAsync(Frank.Email, "192.0.2.1", CancellationToken.None));
 
         await azurite.StartAsync();

@@ -25,19 +25,31 @@ public sealed class TableRefreshTokensTests(AzuriteFixture azurite) : IAsyncLife
     [Fact]
     public async Task IssuedTokenIsFortyHexDigitsValidForTheConfiguredLifetime()
     {
-        var issued = await Tokens.IssueAsync(Email, CancellationToken.None);
+        var issued = await Tokens.IssueAsync(Email, 0, CancellationToken.None);
 
         Assert.Matches("^[0-9a-f]{40}$", issued.Token);
         Assert.Equal(_time.GetUtcNow().AddDays(7), issued.ExpiresAt);
 
         await using var shortLived = await StartReplicaAsync(new() { ["Jwt:RefreshTokenLifetime"] = "01:00:00" });
-        Assert.Equal(_time.GetUtcNow().AddHours(1), (await shortLived.RefreshTokens.IssueAsync(Email, CancellationToken.None)).ExpiresAt);
+        Assert.Equal(_time.GetUtcNow().AddHours(1), (await shortLived.RefreshTokens.IssueAsync(Email, 0, CancellationToken.None)).ExpiresAt);
+    }
+
+    [Fact]
+    public async Task RotationCarriesTheSessionEpochTheFamilyWasStampedWith()
+    {
+        var issued = await Tokens.IssueAsync(Email, 1_644_553_375, CancellationToken.None);
+
+        var first = await Tokens.RotateAsync(issued.Token, CancellationToken.None);
+        var second = await Tokens.RotateAsync(first.Next!.Token, CancellationToken.None);
+
+        Assert.Equal(1_644_553_375, first.SessionEpoch);
+        Assert.Equal(1_644_553_375, second.SessionEpoch);
     }
 
     [Fact]
     public async Task OnlyTheTokensHashIsStored()
     {
-        var issued = await Tokens.IssueAsync(Email, CancellationToken.None);
+        var issued = await Tokens.IssueAsync(Email, 0, CancellationToken.None);
 
         var table = new TableClient(azurite.ConnectionString, _tablePrefix + "refreshtokens");
         var row = Assert.Single(await table.QueryAsync<TableEntity>().ToListAsync());
@@ -49,7 +61,7 @@ public sealed class TableRefreshTokensTests(AzuriteFixture azurite) : IAsyncLife
     [Fact]
     public async Task RotationIssuesANewTokenAndRetiresTheOldOne()
     {
-        var first = await Tokens.IssueAsync(Email, CancellationToken.None);
+        var first = await Tokens.IssueAsync(Email, 0, CancellationToken.None);
         _time.Advance(TimeSpan.FromDays(1));
 
         var rotated = await Tokens.RotateAsync(first.Token, CancellationToken.None);
@@ -65,9 +77,9 @@ public sealed class TableRefreshTokensTests(AzuriteFixture azurite) : IAsyncLife
     [Fact]
     public async Task ReusingARotatedTokenRevokesTheWholeFamily()
     {
-        var stolen = await Tokens.IssueAsync(Email, CancellationToken.None);
+        var stolen = await Tokens.IssueAsync(Email, 0, CancellationToken.None);
         var legitimate = (await Tokens.RotateAsync(stolen.Token, CancellationToken.None)).Next!;
-        var unrelated = await Tokens.IssueAsync(Email, CancellationToken.None);
+        var unrelated = await Tokens.IssueAsync(Email, 0, CancellationToken.None);
 
         Assert.Equal(new RefreshResult(RefreshStatus.Reused, Email, null), await Tokens.RotateAsync(stolen.Token, CancellationToken.None));
 
@@ -79,7 +91,7 @@ public sealed class TableRefreshTokensTests(AzuriteFixture azurite) : IAsyncLife
     public async Task ConcurrentRotationsOfOneTokenOnTwoReplicasHaveExactlyOneWinner()
     {
         await using var otherReplica = await StartReplicaAsync();
-        var issued = await Tokens.IssueAsync(Email, CancellationToken.None);
+        var issued = await Tokens.IssueAsync(Email, 0, CancellationToken.None);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
             (i % 2 == 0 ? Tokens : otherReplica.RefreshTokens).RotateAsync(issued.Token, CancellationToken.None)));
@@ -98,7 +110,7 @@ public sealed class TableRefreshTokensTests(AzuriteFixture azurite) : IAsyncLife
     [Fact]
     public async Task TokenPastItsLifetimeIsExpired()
     {
-        var issued = await Tokens.IssueAsync(Email, CancellationToken.None);
+        var issued = await Tokens.IssueAsync(Email, 0, CancellationToken.None);
 
         _time.Advance(TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1));
         var stillValid = await Tokens.RotateAsync(issued.Token, CancellationToken.None);
@@ -111,7 +123,7 @@ public sealed class TableRefreshTokensTests(AzuriteFixture azurite) : IAsyncLife
     [Fact]
     public async Task RevokeReturnsTheRevocationTimeAndEndsTheFamily()
     {
-        var first = await Tokens.IssueAsync(Email, CancellationToken.None);
+        var first = await Tokens.IssueAsync(Email, 0, CancellationToken.None);
         var current = (await Tokens.RotateAsync(first.Token, CancellationToken.None)).Next!;
         _time.Advance(TimeSpan.FromMinutes(3));
 

@@ -107,6 +107,41 @@ public sealed class TableUserStoreTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(emails.Order(StringComparer.Ordinal), (await EmailsAsync(100, null)).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task AdvancingTheSessionEpochOnTwoReplicasAtOnceOnlyEverGrowsItAndSetsTheHash()
+    {
+        var user = NewUser("fay@example.io") with { SessionEpoch = 100 };
+        await Store.TryAddAsync(user, CancellationToken.None);
+        await using var otherReplica = await StorageServices.StartAsync(azurite.ConnectionString, _tablePrefix);
+
+        var epochs = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
+            (i % 2 == 0 ? Store : otherReplica.Users).AdvanceSessionEpochAsync("Fay@Example.io", 50, null, CancellationToken.None)));
+
+        // Each advance read the one before it: ten distinct epochs, 101 to 110, none lost to a concurrent write.
+        Assert.Equal(Enumerable.Range(101, 10).Select(e => (long?)e), epochs.Order());
+        Assert.Equal(
+            user with { SessionEpoch = 111, PasswordHash = "pbkdf2_sha256$600000$new$hash=" },
+            await AdvancedAsync(Store.AdvanceSessionEpochAsync("fay@example.io", 111, "pbkdf2_sha256$600000$new$hash=", CancellationToken.None)));
+        Assert.Null(await Store.AdvanceSessionEpochAsync("nobody@example.io", 1, null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task DeletedAccountIsGoneAndItsEmailCanSignUpAgain()
+    {
+        await Store.TryAddAsync(NewUser("gus@example.io"), CancellationToken.None);
+
+        Assert.True(await Store.DeleteAsync("GUS@example.io", CancellationToken.None));
+        Assert.Null(await Store.FindAsync("gus@example.io", CancellationToken.None));
+        Assert.False(await Store.DeleteAsync("gus@example.io", CancellationToken.None));
+        Assert.True(await Store.TryAddAsync(NewUser("gus@example.io"), CancellationToken.None));
+    }
+
+    private async Task<User?> AdvancedAsync(Task<long?> advancing)
+    {
+        await advancing;
+        return await Store.FindAsync("fay@example.io", CancellationToken.None);
+    }
+
     private async Task<List<string>> EmailsAsync(int first, string? after) =>
         [.. (await Store.ListAsync(first, after, CancellationToken.None)).Select(user => user.Email)];
 

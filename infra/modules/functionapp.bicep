@@ -52,6 +52,17 @@ param mailFrom string = ''
 
 param mailLinkBaseUrl string = ''
 
+@allowed([
+  'HS256'
+  'ES256'
+  'RS256'
+])
+param jwtAlgorithm string
+
+param jwtKeyId string
+
+param privateKeySecretUri string
+
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
 }
@@ -97,6 +108,21 @@ var appSettings = [
   {
     name: 'Jwt__SigningKey'
     value: '@Microsoft.KeyVault(SecretUri=${signingKeySecretUri})'
+  }
+  // With ES256/RS256 the private key comes from Key Vault through the same identity and role as the HMAC key, which
+  // stays set so that HS256 tokens issued before the switch verify until they expire (see README). Empty values are
+  // unset to the app, so HS256 deployments carry no reference to a secret that does not exist.
+  {
+    name: 'Jwt__Algorithm'
+    value: jwtAlgorithm
+  }
+  {
+    name: 'Jwt__KeyId'
+    value: jwtKeyId
+  }
+  {
+    name: 'Jwt__PrivateKey'
+    value: jwtAlgorithm == 'HS256' ? '' : '@Microsoft.KeyVault(SecretUri=${privateKeySecretUri})'
   }
   // The package mount is read-only; /tmp is the instance's writable disk. Application Insights is the log of record.
   {

@@ -15,6 +15,10 @@ param jwtSigningKey string
 @secure()
 param smtpPassword string = ''
 
+@description('ES256/RS256 private key as PEM; empty with HS256, and then no secret is made.')
+@secure()
+param jwtPrivateKey string
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
   location: location
@@ -49,6 +53,14 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
       contentType: 'text/plain'
     }
   }
+
+  resource privateKey 'secrets' = if (!empty(jwtPrivateKey)) {
+    name: 'Jwt--PrivateKey'
+    properties: {
+      value: jwtPrivateKey
+      contentType: 'application/x-pem-file'
+    }
+  }
 }
 
 output name string = vault.name
@@ -58,3 +70,6 @@ output signingKeySecretUri string = vault::signingKey.properties.secretUri
 
 @description('Versionless URI of the SMTP password secret (it exists only when a password was given).')
 output smtpLoginSecretUri string = '${vault.properties.vaultUri}secrets/Qraft--Mail--Password'
+
+@description('Versionless URI of the private-key secret, spelled out so that it exists even when the secret is not made (HS256).')
+output privateKeySecretUri string = '${vault.properties.vaultUri}secrets/Jwt--PrivateKey'
