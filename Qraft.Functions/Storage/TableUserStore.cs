@@ -58,17 +58,11 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
             },
             cancellationToken);
 
-    public Task<bool> ResetPasswordAsync(string email, string passwordHash, CancellationToken cancellationToken) =>
-        MergeIfExistsAsync(
-            "reset_password",
-            email,
-            new() { [nameof(UserEntity.PasswordHash)] = passwordHash, [nameof(UserEntity.EmailVerified)] = true },
-            cancellationToken);
-
     public Task<bool> MarkEmailVerifiedAsync(string email, CancellationToken cancellationToken) =>
         MergeIfExistsAsync("verify_email", email, new() { [nameof(UserEntity.EmailVerified)] = true }, cancellationToken);
 
-    public Task<long?> AdvanceSessionEpochAsync(string email, long atLeast, string? newPasswordHash, CancellationToken cancellationToken) =>
+    public Task<long?> AdvanceSessionEpochAsync(
+        string email, long atLeast, string? newPasswordHash, bool markEmailVerified, CancellationToken cancellationToken) =>
         tables.Users.RunAsync<long?>(
             "advance_session_epoch",
             async (table, token) =>
@@ -87,6 +81,11 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
                     if (newPasswordHash is not null)
                     {
                         changes[nameof(UserEntity.PasswordHash)] = newPasswordHash;
+                    }
+
+                    if (markEmailVerified)
+                    {
+                        changes[nameof(UserEntity.EmailVerified)] = true;
                     }
 
                     try

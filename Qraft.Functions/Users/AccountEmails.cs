@@ -29,6 +29,7 @@ public sealed record EmailTokenUse(EmailTokenOutcome Outcome, IReadOnlyList<stri
 public sealed class AccountEmails(
     IUserStore users,
     RecentUsers recentUsers,
+    ISessionRevocation sessions,
     IEmailTokens tokens,
     MailDelivery delivery,
     ILoginThrottle throttle,
@@ -98,8 +99,11 @@ public sealed class AccountEmails(
             return new EmailTokenUse(EmailTokenOutcome.WeakPassword, problems);
         }
 
+        // The new hash, the end of every session the old password opened and the verified address are one write: a
+        // crash cannot leave a new password with the old sessions still alive.
         var hash = await hashingThreads.RunAsync(() => hasher.Hash(newPassword));
-        return Changed(used.Email!, await users.ResetPasswordAsync(used.Email!, hash, cancellationToken));
+        var epoch = await sessions.EndAllSessionsAsync(used.Email!, hash, markEmailVerified: true, cancellationToken);
+        return new EmailTokenUse(epoch is null ? EmailTokenOutcome.Invalid : EmailTokenOutcome.Done);
     }
 
     /// <summary>

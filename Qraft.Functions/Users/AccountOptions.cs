@@ -6,7 +6,7 @@ public sealed class AccountOptions
     /// <summary>Accounts allowed to list users (<c>Qraft__StaffEmails__0</c>, …); compared case-insensitively.</summary>
     public List<string> StaffEmails { get; set; } = [];
 
-    /// <summary>How long a replica may answer token-authenticated reads from its own copy of an account.</summary>
+    /// <summary>How long a replica may answer token-authenticated reads from its own copy of an account; zero: never.</summary>
     public TimeSpan UserCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>

@@ -21,9 +21,6 @@ internal sealed class InMemoryUserStore : IUserStore
     public Task<bool> TryAddAsync(User user, CancellationToken cancellationToken) =>
         Task.FromResult(_users.TryAdd(EmailAddress.Key(user.Email), user));
 
-    public Task<bool> ResetPasswordAsync(string email, string passwordHash, CancellationToken cancellationToken) =>
-        Task.FromResult(Change(email, user => user with { PasswordHash = passwordHash, EmailVerified = true }));
-
     public Task<bool> MarkEmailVerifiedAsync(string email, CancellationToken cancellationToken) =>
         Task.FromResult(Change(email, user => user with { EmailVerified = true }));
 
@@ -44,13 +41,19 @@ internal sealed class InMemoryUserStore : IUserStore
         return Task.CompletedTask;
     }
 
-    public Task<long?> AdvanceSessionEpochAsync(string email, long atLeast, string? newPasswordHash, CancellationToken cancellationToken)
+    public Task<long?> AdvanceSessionEpochAsync(
+        string email, long atLeast, string? newPasswordHash, bool markEmailVerified, CancellationToken cancellationToken)
     {
         var key = EmailAddress.Key(email);
         while (_users.TryGetValue(key, out var user))
         {
             var epoch = Math.Max(atLeast, user.SessionEpoch + 1);
-            if (_users.TryUpdate(key, user with { SessionEpoch = epoch, PasswordHash = newPasswordHash ?? user.PasswordHash }, user))
+            if (_users.TryUpdate(key, user with
+            {
+                SessionEpoch = epoch,
+                PasswordHash = newPasswordHash ?? user.PasswordHash,
+                EmailVerified = user.EmailVerified || markEmailVerified,
+            }, user))
             {
                 return Task.FromResult<long?>(epoch);
             }

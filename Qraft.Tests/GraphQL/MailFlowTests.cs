@@ -31,13 +31,20 @@ public sealed class MailFlowTests(AzuriteFixture azurite, MailFixture mail) : IC
         Assert.Equal("TOKEN_INVALID", second.FirstErrorCode);
     }
 
+    private const string Me = "{ me { email } }";
+    private const string RotateRefresh = "mutation($refreshToken: String!) { refreshToken(refreshToken: $refreshToken) { token } }";
+
     [Fact]
     public async Task AResetLinkSetsTheNewPasswordAndUsedTwiceFailsOnTheOtherReplica()
     {
-        var shared = Settings();
+        // No account copies, so the other replica sees the reset at once rather than after the cache window.
+        var shared = Settings(new() { ["Qraft:UserCacheDuration"] = "00:00:00" });
         await using var one = await QraftTestApp.StartAsync(shared, "one");
         await using var two = await QraftTestApp.StartAsync(shared, "two");
         var (email, oldPassword) = await one.Client.SignUpAsync();
+        var before = (await two.Client.PostAsync(GraphQLClient.Login, new { email, password = oldPassword })).Data("login")!;
+        var oldAccess = $"JWT {before["token"]!.GetValue<string>()}";
+        Assert.Equal(email, (await two.Client.PostAsync(Me, authorization: oldAccess)).Data("me")!["email"]!.GetValue<string>());
 
         Assert.True((await one.Client.PostAsync(RequestReset, new { email })).Data("requestPasswordReset")!["ok"]!.GetValue<bool>());
         var link = (await mail.MailDev.Api.WaitForMailAsync(email, "Reset your password")).LinkToken("resetPassword");
@@ -47,7 +54,14 @@ public sealed class MailFlowTests(AzuriteFixture azurite, MailFixture mail) : IC
         Assert.True(reset.Data("resetPassword")!["ok"]!.GetValue<bool>(), reset.Body);
         Assert.Equal("TOKEN_INVALID", again.FirstErrorCode);
         Assert.Equal("INVALID_CREDENTIALS", (await two.Client.PostAsync(GraphQLClient.Login, new { email, password = oldPassword })).FirstErrorCode);
-        await two.Client.LoginAsync(email, "a brand new passphrase");
+
+        // The reset ended every session the old password had opened, on every replica.
+        Assert.Equal("UNAUTHENTICATED", (await two.Client.PostAsync(Me, authorization: oldAccess)).FirstErrorCode);
+        var oldRefresh = await two.Client.PostAsync(RotateRefresh, new { refreshToken = before["refreshToken"]!.GetValue<string>() });
+        Assert.Equal("TOKEN_INVALID", oldRefresh.FirstErrorCode);
+
+        var fresh = await two.Client.LoginAsync(email, "a brand new passphrase");
+        Assert.Equal(email, (await two.Client.PostAsync(Me, authorization: $"JWT {fresh}")).Data("me")!["email"]!.GetValue<string>());
     }
 
     [Fact]
