@@ -136,36 +136,42 @@ public sealed class AccountEmails(
         return MailRequestOutcome.Accepted;
     }
 
-    private async Task<OutgoingMail?> VerificationMailAsync(string email, CancellationToken cancellationToken)
+    private Task<OutgoingMail?> VerificationMailAsync(string email, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        var token = await tokens.IssueAsync(EmailTokenPurpose.EmailVerification, email, settings.VerificationTokenLifetime, cancellationToken);
-        return new OutgoingMail(
-            email,
-            "Confirm your email address",
-            $"""
-            Confirm that this address is yours by following this link (valid for {settings.VerificationTokenLifetime.TotalHours:0} hours):
+        var lifetime = options.Value.VerificationTokenLifetime;
+        return LinkMailAsync(EmailTokenPurpose.EmailVerification, "verifyEmail", email, lifetime, "Confirm your email address", link => $"""
+            Confirm that this address is yours by following this link (valid for {lifetime.TotalHours:0} hours):
 
-            {Link("verifyEmail", token)}
+            {link}
 
             If you did not sign up, ignore this message.
-            """);
+            """, cancellationToken);
     }
 
-    private async Task<OutgoingMail?> ResetMailAsync(string email, CancellationToken cancellationToken)
+    private Task<OutgoingMail?> ResetMailAsync(string email, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        var token = await tokens.IssueAsync(EmailTokenPurpose.PasswordReset, email, settings.ResetTokenLifetime, cancellationToken);
-        return new OutgoingMail(
-            email,
-            "Reset your password",
-            $"""
-            Choose a new password by following this link (valid for {settings.ResetTokenLifetime.TotalMinutes:0} minutes, once):
+        var lifetime = options.Value.ResetTokenLifetime;
+        return LinkMailAsync(EmailTokenPurpose.PasswordReset, "resetPassword", email, lifetime, "Reset your password", link => $"""
+            Choose a new password by following this link (valid for {lifetime.TotalMinutes:0} minutes, once):
 
-            {Link("resetPassword", token)}
+            {link}
 
             Resetting signs you out everywhere. If you did not ask for this, ignore this message; your password is unchanged.
-            """);
+            """, cancellationToken);
+    }
+
+    /// <summary>A mail whose <paramref name="body"/> holds the link to <paramref name="mutation"/> with a fresh token.</summary>
+    private async Task<OutgoingMail?> LinkMailAsync(
+        EmailTokenPurpose purpose,
+        string mutation,
+        string email,
+        TimeSpan lifetime,
+        string subject,
+        Func<string, string> body,
+        CancellationToken cancellationToken)
+    {
+        var token = await tokens.IssueAsync(purpose, email, lifetime, cancellationToken);
+        return new OutgoingMail(email, subject, body(Link(mutation, token)));
     }
 
     private async Task<OutgoingMail?> DecoyAsync(EmailTokenPurpose purpose, string email, CancellationToken cancellationToken)

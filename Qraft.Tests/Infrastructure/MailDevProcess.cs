@@ -52,7 +52,7 @@ public sealed class MailDevProcess : IAsyncDisposable
         foreach (var argument in new[]
         {
             "--smtp", smtp.ToString(CultureInfo.InvariantCulture), "--web", web.ToString(CultureInfo.InvariantCulture),
-            "--ip", "127.0.0.1", "--mail-directory", folder, "--silent",
+            "--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--mail-directory", folder, "--silent",
         })
         {
             startInfo.ArgumentList.Add(argument);
