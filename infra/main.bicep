@@ -51,6 +51,22 @@ param logRetentionInDays int = 30
 @secure()
 param jwtSigningKey string = ''
 
+@description('SMTP server for verification and reset mail; empty: no mail. Azure Communication Services: smtp.azurecommunication.net (port 587, STARTTLS).')
+param smtpHost string = ''
+
+@description('SMTP username; for Azure Communication Services `<ACS resource name>.<Entra app id>.<tenant id>` or an SMTP username of the resource.')
+param smtpUsername string = ''
+
+@description('SMTP password (for Azure Communication Services the Entra app\'s client secret); stored only in Key Vault.')
+@secure()
+param smtpPassword string = ''
+
+@description('Sender address, of a domain verified on the Email Communication resource, e.g. DoNotReply@example.com.')
+param mailFrom string = ''
+
+@description('Public URL the links in mail start with, e.g. https://<defaultHostName>; required with smtpHost.')
+param mailLinkBaseUrl string = ''
+
 @description('Access-token algorithm: HS256 (the original\'s tokens) or ES256/RS256, whose public keys are published at /.well-known/jwks.json.')
 @allowed([
   'HS256'
@@ -99,6 +115,8 @@ var tableNames = [
   'refreshtokens'
   'loginthrottle'
   'leases'
+  'emailtokens'
+  'mailoutbox'
 ]
 
 module monitoring 'modules/monitoring.bicep' = {
@@ -131,6 +149,7 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     tags: tags
     jwtSigningKey: checkedSigningKey
+    smtpPassword: smtpPassword
     jwtPrivateKey: checkedPrivateKey
   }
 }
@@ -152,6 +171,11 @@ module functionApp 'modules/functionapp.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     // Empty without an HMAC key: the app then has no Jwt__SigningKey rather than a reference to a missing secret.
     signingKeySecretUri: empty(checkedSigningKey) ? '' : keyVault.outputs.signingKeySecretUri
+    smtpHost: smtpHost
+    smtpUsername: smtpUsername
+    smtpLoginSecretUri: keyVault.outputs.smtpLoginSecretUri
+    mailFrom: mailFrom
+    mailLinkBaseUrl: mailLinkBaseUrl
     jwtAlgorithm: jwtAlgorithm
     jwtKeyId: jwtKeyId
     privateKeySecretUri: keyVault.outputs.privateKeySecretUri

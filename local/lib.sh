@@ -14,6 +14,7 @@
 #   QRAFT_APP_PORTS       7071,7072,7073 the three replicas app1, app2, app3
 #   QRAFT_AZURITE_PORT    10002          Azurite table service
 #   QRAFT_PROMETHEUS_PORT 9090           Prometheus
+#   QRAFT_MAILDEV_PORTS   1025,1080      maildev: SMTP the replicas send to, its web view of the mail
 #   QRAFT_EXPORTER_PORTS  9100,9256,8405 node-exporter, process-exporter, HAProxy's exporter
 #   QRAFT_UP_TIMEOUT      120            seconds local/up waits for the stack to answer
 #   QRAFT_SKIP_BUILD      unset          1: reuse <state>/app if it exists instead of publishing
@@ -76,7 +77,7 @@ ensure_packages() {
 
 # Each port setting and how many ports it lists.
 readonly STACK_PORT_SETTINGS=(QRAFT_HTTPS_PORT:1 QRAFT_HTTP_PORT:1 QRAFT_APP_PORTS:3
-  QRAFT_AZURITE_PORT:1 QRAFT_PROMETHEUS_PORT:1 QRAFT_EXPORTER_PORTS:3)
+  QRAFT_AZURITE_PORT:1 QRAFT_PROMETHEUS_PORT:1 QRAFT_EXPORTER_PORTS:3 QRAFT_MAILDEV_PORTS:2)
 
 # QRAFT_PORTS=auto: fills every port setting that is not set, from ports.env
 # when an earlier run picked them (so local/render, local/up and local/down
@@ -161,12 +162,19 @@ load_settings() {
   if (( ${#exporters[@]} != 3 )); then
     die "QRAFT_EXPORTER_PORTS must list node,process,haproxy-exporter ports, got '${QRAFT_EXPORTER_PORTS:-}'"
   fi
+  local maildev
+  IFS=, read -r -a maildev <<<"${QRAFT_MAILDEV_PORTS:-1025,1080}"
+  if (( ${#maildev[@]} != 2 )); then
+    die "QRAFT_MAILDEV_PORTS must list the SMTP and web ports, got '${QRAFT_MAILDEV_PORTS:-}'"
+  fi
+  STACK_SMTP_PORT="${maildev[0]}"
+  STACK_MAILDEV_WEB_PORT="${maildev[1]}"
   STACK_NODE_EXPORTER_PORT="${exporters[0]}"
   STACK_PROCESS_EXPORTER_PORT="${exporters[1]}"
   STACK_HAPROXY_EXPORTER_PORT="${exporters[2]}"
 
   STACK_ALL_PORTS=("${STACK_HTTPS_PORT}" "${STACK_HTTP_PORT}" "${STACK_APP_PORTS[@]}"
-    "${STACK_AZURITE_PORT}" "${STACK_PROMETHEUS_PORT}" "${exporters[@]}")
+    "${STACK_AZURITE_PORT}" "${STACK_PROMETHEUS_PORT}" "${exporters[@]}" "${maildev[@]}")
   local port
   for port in "${STACK_ALL_PORTS[@]}"; do
     if [[ ! "${port}" =~ ^[0-9]+$ ]] || (( port < 1 || port > 65535 )); then

@@ -12,6 +12,7 @@ namespace Qraft.GraphQL;
 /// </summary>
 public sealed class AuthResolvers(
     Accounts accounts,
+    AccountEmails accountEmails,
     IUserStore users,
     RecentUsers recentUsers,
     IAccessTokens accessTokens,
@@ -23,6 +24,11 @@ public sealed class AuthResolvers(
     public async Task<CreateUserPayload> CreateUserAsync(string email, string password, CancellationToken cancellationToken)
     {
         var result = await accounts.SignUpAsync(email, password, cancellationToken);
+        if (result.Outcome == SignUpOutcome.Created)
+        {
+            await accountEmails.SendVerificationAsync(result.User!, cancellationToken);
+        }
+
         return result.Outcome switch
         {
             SignUpOutcome.Created => new CreateUserPayload(new UserView(result.User!, IsSelf: true)),
@@ -43,6 +49,12 @@ public sealed class AuthResolvers(
             LoginOutcome.Throttled => throw new RateLimitedError(),
             _ => throw new InvalidCredentialsError(),
         };
+
+        // Only after the password proved the caller owns the account, so the refusal tells nobody else it exists.
+        if (accountOptions.Value.RequireVerifiedEmail && !user.EmailVerified)
+        {
+            throw new EmailNotVerifiedError();
+        }
 
         // Credentials first, then the existing session, as the original checked them; an expired or forged header
         // token is no session and does not block a fresh login.
@@ -123,6 +135,22 @@ public sealed class AuthResolvers(
         return new RevokeTokenPayload(revoked.ToUnixTimeSeconds());
     }
 
+    public async Task<MailFlowPayload> RequestPasswordResetAsync(GraphQLRequestContext request, string email, CancellationToken cancellationToken) =>
+        await accountEmails.RequestPasswordResetAsync(email, request.ClientAddress, cancellationToken) == MailRequestOutcome.Throttled
+            ? throw new MailRateLimitedError()
+            : new MailFlowPayload(Ok: true);
+
+    public async Task<MailFlowPayload> ResendVerificationAsync(GraphQLRequestContext request, string email, CancellationToken cancellationToken) =>
+        await accountEmails.ResendVerificationAsync(email, request.ClientAddress, cancellationToken) == MailRequestOutcome.Throttled
+            ? throw new MailRateLimitedError()
+            : new MailFlowPayload(Ok: true);
+
+    public async Task<MailFlowPayload> ResetPasswordAsync(string token, string newPassword, CancellationToken cancellationToken) =>
+        PayloadOf(await accountEmails.ResetPasswordAsync(token, newPassword, cancellationToken), "Reset link");
+
+    public async Task<MailFlowPayload> VerifyEmailAsync(string token, CancellationToken cancellationToken) =>
+        PayloadOf(await accountEmails.VerifyEmailAsync(token, cancellationToken), "Verification link");
+
     public async Task<UserView> MeAsync(GraphQLRequestContext request, CancellationToken cancellationToken)
     {
         var user = await CurrentUserAsync(request, cancellationToken);
@@ -173,6 +201,14 @@ public sealed class AuthResolvers(
             throw new TokenInvalidError("Invalid payload");
         }
     }
+
+    private static MailFlowPayload PayloadOf(EmailTokenUse use, string what) => use.Outcome switch
+    {
+        EmailTokenOutcome.Done => new MailFlowPayload(Ok: true),
+        EmailTokenOutcome.Expired => throw new TokenExpiredError($"{what} has expired"),
+        EmailTokenOutcome.WeakPassword => throw new WeakPasswordError(use.Problems!),
+        _ => throw new TokenInvalidError($"{what} is invalid or already used"),
+    };
 
     /// <summary>A new chain for the account, never older than its session epoch (<see cref="SessionEpochs.OrigIatFor"/>).</summary>
     private IssuedAccessToken IssueAccessToken(User user) =>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Qraft.GraphQL;
+using Qraft.Mail;
 using Qraft.Observability;
 using Qraft.Security;
 using Qraft.Storage;
@@ -16,6 +17,7 @@ public static class QraftComposition
         builder.AddQraftObservability(host);
         builder.AddQraftStorage();
         builder.AddQraftSecurity();
+        builder.AddQraftMail();
         builder.AddQraftAccounts();
         builder.AddQraftGraphQL();
         return builder;

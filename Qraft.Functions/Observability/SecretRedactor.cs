@@ -63,13 +63,15 @@ internal sealed partial class SecretRedactor : ILogEventEnricher
     /// <summary>
     /// A JWT (three base64url parts, the first a JSON header); a Django-style hash (algorithm$..., whose characters are
     /// base64 plus <c>$ . , =</c>, so the match stops at a quote and never eats the JSON around it); or a refresh token
-    /// (exactly 40 lower-case hex digits, as django-graphql-jwt makes them); or a PEM private key (<c>Jwt__PrivateKey</c>,
-    /// whole block, any of the PKCS#8, PKCS#1 and SEC 1 labels).
+    /// (exactly 40 lower-case hex digits, as django-graphql-jwt makes them); or the token of a mailed link
+    /// (<c>resetPassword=</c> or <c>verifyEmail=</c> and base64url), should a mail's text ever be logged; or a PEM
+    /// private key (<c>Jwt__PrivateKey</c>, whole block, any of the PKCS#8, PKCS#1 and SEC 1 labels).
     /// </summary>
     [GeneratedRegex(
         @"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*"
         + @"|(?:pbkdf2_sha256|pbkdf2_sha1|argon2|bcrypt_sha256|bcrypt|scrypt|sha1|md5|unsalted_md5|unsalted_sha1)\$[A-Za-z0-9+/=$.,_-]+"
         + "|(?<![0-9A-Fa-f])[0-9a-f]{40}(?![0-9A-Fa-f])"
+        + "|(?:resetPassword|verifyEmail)=[A-Za-z0-9_-]+"
         + @"|-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----[A-Za-z0-9+/=\s\\]*(?:-----END (?:[A-Z]+ )*PRIVATE KEY-----)?")]
     private static partial Regex SecretPattern();
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Qraft.Mail;
 using Qraft.Observability;
 using Qraft.Security;
 using Qraft.Users;
@@ -73,6 +74,11 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<TableLoginThrottle>();
         services.AddSingleton<ILoginThrottle>(provider => provider.GetRequiredService<TableLoginThrottle>());
         services.AddSingleton<IExpiringState>(provider => provider.GetRequiredService<TableLoginThrottle>());
+
+        services.AddSingleton<TableEmailTokens>();
+        services.AddSingleton<IEmailTokens>(provider => provider.GetRequiredService<TableEmailTokens>());
+        services.AddSingleton<IExpiringState>(provider => provider.GetRequiredService<TableEmailTokens>());
+        services.AddSingleton<IMailOutbox, TableMailOutbox>();
 
         services.AddOptions<PurgeOptions>()
             .BindConfiguration(PurgeOptions.SectionName)

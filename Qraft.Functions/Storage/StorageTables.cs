@@ -32,6 +32,8 @@ internal sealed class StorageTables
         RefreshTokens = Table("refreshtokens");
         LoginThrottle = Table("loginthrottle");
         Leases = Table("leases");
+        EmailTokens = Table("emailtokens");
+        MailOutbox = Table("mailoutbox");
     }
 
     public StorageTable Users { get; }
@@ -41,6 +43,10 @@ internal sealed class StorageTables
     public StorageTable LoginThrottle { get; }
 
     public StorageTable Leases { get; }
+
+    public StorageTable EmailTokens { get; }
+
+    public StorageTable MailOutbox { get; }
 
     /// <summary>
     /// The SDK's defaults (3 retries, 100 s network timeout) would hold a request for minutes against a stopped account;

@@ -58,7 +58,11 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
             },
             cancellationToken);
 
-    public Task<long?> AdvanceSessionEpochAsync(string email, long atLeast, string? newPasswordHash, CancellationToken cancellationToken) =>
+    public Task<bool> MarkEmailVerifiedAsync(string email, CancellationToken cancellationToken) =>
+        MergeIfExistsAsync("verify_email", email, new() { [nameof(UserEntity.EmailVerified)] = true }, cancellationToken);
+
+    public Task<long?> AdvanceSessionEpochAsync(
+        string email, long atLeast, string? newPasswordHash, bool markEmailVerified, CancellationToken cancellationToken) =>
         tables.Users.RunAsync<long?>(
             "advance_session_epoch",
             async (table, token) =>
@@ -77,6 +81,11 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
                     if (newPasswordHash is not null)
                     {
                         changes[nameof(UserEntity.PasswordHash)] = newPasswordHash;
+                    }
+
+                    if (markEmailVerified)
+                    {
+                        changes[nameof(UserEntity.EmailVerified)] = true;
                     }
 
                     try
@@ -124,6 +133,24 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
             },
             cancellationToken);
 
+    private Task<bool> MergeIfExistsAsync(
+        string operation, string email, Dictionary<string, object> changes, CancellationToken cancellationToken) =>
+        tables.Users.RunAsync(
+            operation,
+            async (table, token) =>
+            {
+                try
+                {
+                    await table.MergeAsync(KeyOf(email), changes, token);
+                    return true;
+                }
+                catch (RequestFailedException missing) when (missing.Status == 404)
+                {
+                    return false;
+                }
+            },
+            cancellationToken);
+
     private static string KeyOf(string email) => TableKeys.Escape(EmailAddress.Key(email));
 
     private sealed class UserEntity : SingleEntityPartition
@@ -141,6 +168,9 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
 
         public bool IsActive { get; set; }
 
+        /// <summary>Absent on rows written before verification existed, which read as unverified.</summary>
+        public bool EmailVerified { get; set; }
+
         /// <summary>Absent (zero) on rows written before session epochs: every earlier token still counts.</summary>
         public long SessionEpoch { get; set; }
 
@@ -153,9 +183,10 @@ internal sealed class TableUserStore(StorageTables tables) : IUserStore
             DateJoined = user.DateJoined,
             LastLogin = user.LastLogin,
             IsActive = user.IsActive,
+            EmailVerified = user.EmailVerified,
             SessionEpoch = user.SessionEpoch,
         };
 
-        public User ToUser() => new(Id, Email, PasswordHash, DateJoined, LastLogin, IsActive, SessionEpoch);
+        public User ToUser() => new(Id, Email, PasswordHash, DateJoined, LastLogin, IsActive, EmailVerified, SessionEpoch);
     }
 }

@@ -14,6 +14,7 @@ public static class AccountsServiceCollectionExtensions
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<Accounts>();
         builder.Services.AddSingleton<RecentUsers>();
+        builder.Services.AddSingleton<AccountEmails>();
         builder.Services.AddSingleton<ISessionRevocation, SessionRevocation>();
         return builder;
     }

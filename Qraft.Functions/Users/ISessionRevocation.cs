@@ -14,4 +14,10 @@ public interface ISessionRevocation
     /// </summary>
     /// <returns>The new epoch (seconds since the Unix epoch), or <see langword="null"/> when there is no such account.</returns>
     Task<long?> EndAllSessionsAsync(string email, string? newPasswordHash, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="EndAllSessionsAsync(string, string?, CancellationToken)"/>; with <paramref name="markEmailVerified"/>
+    /// the same write also records that the owner reached the mailbox (a password reset through a mailed link).
+    /// </summary>
+    Task<long?> EndAllSessionsAsync(string email, string? newPasswordHash, bool markEmailVerified, CancellationToken cancellationToken);
 }

@@ -20,7 +20,8 @@ public sealed class RecentUsers(IUserStore users, IMemoryCache cache, IOptions<A
         }
 
         var user = await users.FindAsync(email, cancellationToken);
-        if (user is not null)
+        // MemoryCache refuses a zero lifetime, and zero means no copy at all.
+        if (user is not null && options.Value.UserCacheDuration > TimeSpan.Zero)
         {
             cache.Set(key, user, options.Value.UserCacheDuration);
         }

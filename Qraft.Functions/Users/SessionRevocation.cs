@@ -8,10 +8,13 @@ namespace Qraft.Users;
 /// </remarks>
 public sealed class SessionRevocation(IUserStore users, RecentUsers recentUsers, TimeProvider time) : ISessionRevocation
 {
-    public async Task<long?> EndAllSessionsAsync(string email, string? newPasswordHash, CancellationToken cancellationToken)
+    public Task<long?> EndAllSessionsAsync(string email, string? newPasswordHash, CancellationToken cancellationToken) =>
+        EndAllSessionsAsync(email, newPasswordHash, markEmailVerified: false, cancellationToken);
+
+    public async Task<long?> EndAllSessionsAsync(string email, string? newPasswordHash, bool markEmailVerified, CancellationToken cancellationToken)
     {
         var atLeast = time.GetUtcNow().ToUnixTimeSeconds() + 1;
-        var epoch = await users.AdvanceSessionEpochAsync(email, atLeast, newPasswordHash, cancellationToken);
+        var epoch = await users.AdvanceSessionEpochAsync(email, atLeast, newPasswordHash, markEmailVerified, cancellationToken);
         recentUsers.Forget(email);
         return epoch;
     }

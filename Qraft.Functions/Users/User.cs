@@ -2,6 +2,7 @@ namespace Qraft.Users;
 
 /// <summary>An account as stored. <see cref="Email"/> is the normalized address the user signed up with.</summary>
 /// <param name="Id">Opaque identifier; users imported from the original keep its numeric primary key.</param>
+/// <param name="EmailVerified">The owner followed a verification or reset link mailed to <see cref="Email"/>.</param>
 /// <param name="PasswordHash">Django-format hash (<c>pbkdf2_sha256$…</c>); never logged, only shown to its owner.</param>
 /// <param name="SessionEpoch">
 /// Seconds since the Unix epoch before which no session of this account counts: access tokens with an earlier
@@ -16,4 +17,5 @@ public sealed record User(
     DateTimeOffset DateJoined,
     DateTimeOffset? LastLogin,
     bool IsActive = true,
+    bool EmailVerified = false,
     long SessionEpoch = 0);

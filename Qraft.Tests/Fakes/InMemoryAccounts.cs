@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Qraft.GraphQL;
+using Qraft.Mail;
 using Qraft.Observability;
 using Qraft.Security;
 using Qraft.Users;
@@ -27,6 +28,7 @@ internal sealed class InMemoryAccounts : IDisposable
     public InMemoryAccounts()
     {
         RefreshTokens = new InMemoryRefreshTokens(Time, TimeSpan.FromDays(7));
+        Outbox = new InMemoryMailOutbox(Time);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -39,8 +41,11 @@ internal sealed class InMemoryAccounts : IDisposable
         builder.Services.AddSingleton<IUserStore>(Users);
         builder.Services.AddSingleton<ILoginThrottle>(Throttle);
         builder.Services.AddSingleton<IRefreshTokens>(RefreshTokens);
+        builder.Services.AddSingleton<IEmailTokens>(new InMemoryEmailTokens(Time));
+        builder.Services.AddSingleton<IMailOutbox>(Outbox);
         builder.Services.AddSingleton<AuthResolvers>();
         builder.AddQraftSecurity();
+        builder.AddQraftMail();
         builder.AddQraftAccounts();
         _host = builder.Build();
     }
@@ -52,6 +57,9 @@ internal sealed class InMemoryAccounts : IDisposable
     public InMemoryLoginThrottle Throttle { get; } = new();
 
     public InMemoryRefreshTokens RefreshTokens { get; }
+
+    /// <summary>Mail is off here (no SMTP host), so nothing is queued; the outbox only completes the composition.</summary>
+    public InMemoryMailOutbox Outbox { get; }
 
     public Accounts Accounts => Get<Accounts>();
 

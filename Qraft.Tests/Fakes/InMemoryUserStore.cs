@@ -21,6 +21,9 @@ internal sealed class InMemoryUserStore : IUserStore
     public Task<bool> TryAddAsync(User user, CancellationToken cancellationToken) =>
         Task.FromResult(_users.TryAdd(EmailAddress.Key(user.Email), user));
 
+    public Task<bool> MarkEmailVerifiedAsync(string email, CancellationToken cancellationToken) =>
+        Task.FromResult(Change(email, user => user with { EmailVerified = true }));
+
     public Task RecordLoginAsync(string email, DateTimeOffset lastLogin, string? upgradedPasswordHash, CancellationToken cancellationToken)
     {
         lock (Logins)
@@ -38,13 +41,19 @@ internal sealed class InMemoryUserStore : IUserStore
         return Task.CompletedTask;
     }
 
-    public Task<long?> AdvanceSessionEpochAsync(string email, long atLeast, string? newPasswordHash, CancellationToken cancellationToken)
+    public Task<long?> AdvanceSessionEpochAsync(
+        string email, long atLeast, string? newPasswordHash, bool markEmailVerified, CancellationToken cancellationToken)
     {
         var key = EmailAddress.Key(email);
         while (_users.TryGetValue(key, out var user))
         {
             var epoch = Math.Max(atLeast, user.SessionEpoch + 1);
-            if (_users.TryUpdate(key, user with { SessionEpoch = epoch, PasswordHash = newPasswordHash ?? user.PasswordHash }, user))
+            if (_users.TryUpdate(key, user with
+            {
+                SessionEpoch = epoch,
+                PasswordHash = newPasswordHash ?? user.PasswordHash,
+                EmailVerified = user.EmailVerified || markEmailVerified,
+            }, user))
             {
                 return Task.FromResult<long?>(epoch);
             }
@@ -67,4 +76,16 @@ internal sealed class InMemoryUserStore : IUserStore
     public void Put(User user) => _users[EmailAddress.Key(user.Email)] = user;
 
     public void Remove(string email) => _users.TryRemove(EmailAddress.Key(email), out _);
+
+    private bool Change(string email, Func<User, User> change)
+    {
+        var key = EmailAddress.Key(email);
+        if (!_users.TryGetValue(key, out var user))
+        {
+            return false;
+        }
+
+        _users[key] = change(user);
+        return true;
+    }
 }

@@ -66,10 +66,11 @@ public sealed class CompiledTemplateTests(CompiledTemplate template) : IClassFix
 
         var vault = template.Single("Microsoft.KeyVault/vaults");
         Assert.True((bool)vault["properties"]!["enableRbacAuthorization"]!);
-        var secret = Assert.Single(
-            template.Resources("Microsoft.KeyVault/vaults/secrets"),
-            s => ((string)s["name"]!).EndsWith("'Jwt--SigningKey')]", StringComparison.Ordinal));
+        var secrets = template.Resources("Microsoft.KeyVault/vaults/secrets");
+        var secret = Assert.Single(secrets, s => ((string?)s["name"])!.EndsWith("'Jwt--SigningKey')]", StringComparison.Ordinal));
         Assert.Equal("[not(empty(parameters('jwtSigningKey')))]", (string?)secret["condition"]);
+        Assert.Equal(3, secrets.Count);
+        Assert.Contains(secrets, s => ((string?)s["name"])!.EndsWith("'Qraft--Mail--Password')]", StringComparison.Ordinal) && s["condition"] is not null);
         Assert.Equal("[parameters('jwtSigningKey')]", (string?)secret["properties"]!["value"]);
         Assert.Equal("securestring", (string?)template.Root["parameters"]!["jwtSigningKey"]!["type"]);
         Assert.Equal("securestring", (string?)template.Module("keyvault")["parameters"]!["jwtSigningKey"]!["type"]);

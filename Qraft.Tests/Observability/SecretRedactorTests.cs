@@ -27,6 +27,8 @@ public sealed class SecretRedactorTests
         "pbkdf2_sha1$260000$c2FsdA$Zm9vYmFyYmF6cXV4",
         "argon2$argon2id$v=19$m=102400,t=2,p=8$c29tZXNhbHRzYWx0$K0pV7bFh0Yp0Kx5Kc1W1Rw",
         "bcrypt_sha256$$2b$12$abcdefghijklmnopqrstuu5bHrD3pJ9yqz1s2t3u4v5w6x7y8z9a0",
+        "resetPassword=" + new string('r', 43),
+        "verifyEmail=" + new string('v', 42) + "_",
         System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256).ExportPkcs8PrivateKeyPem(),
         System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256).ExportECPrivateKeyPem(),
         System.Security.Cryptography.RSA.Create(2048).ExportRSAPrivateKeyPem(),

@@ -10,23 +10,29 @@ namespace Qraft.Tests.Stack;
 public sealed partial class ComposeConfigTests
 {
     [Fact]
-    public async Task ComposeFileIsValidAndOnlyHaproxyPublishesPorts()
+    public async Task ComposeFileIsValidAndOnlyHaproxyAndMaildevPublishPorts()
     {
-        using var dir = new TempDir("qraft-compose-");
-        File.Copy(RepoPaths.Of("qraft.env.example"), dir.File("qraft.env"));
+        var config = await ConfigAsync();
 
-        var result = await Command.RunAsync(
-            "docker-compose",
-            ["-f", RepoPaths.Of("docker-compose.yml"), "config"],
-            new Dictionary<string, string> { ["QRAFT_ENV_FILE"] = dir.File("qraft.env") });
-
-        Assert.True(result.ExitCode == 0, result.ToString());
-        var services = ServicesWith(result.StdOut, "ports");
-        Assert.Equal(["haproxy"], services);
+        Assert.Equal(["haproxy", "maildev"], ServicesWith(config, "ports"));
         Assert.Equal(
-            ["app1", "app2", "app3", "azurite", "cadvisor", "haproxy", "node-exporter", "prometheus"],
-            ServicesWith(result.StdOut, "networks"));
-        Assert.Matches(new Regex(@"^  backend:\n    internal: true$", RegexOptions.Multiline), result.StdOut);
+            ["app1", "app2", "app3", "azurite", "cadvisor", "haproxy", "maildev", "node-exporter", "prometheus"],
+            ServicesWith(config, "networks"));
+        Assert.Matches(new Regex(@"^  backend:\n    internal: true$", RegexOptions.Multiline), config);
+    }
+
+    [Fact]
+    public async Task MaildevTakesTheReplicasMailAndShowsItOnLoopbackOnly()
+    {
+        var config = await ConfigAsync();
+
+        // The only published port besides HAProxy's is maildev's web view, bound to the host's loopback.
+        var maildev = Regex.Match(config, @"^  maildev:\n(?<body>(?:    .*\n)+)", RegexOptions.Multiline).Groups["body"].Value;
+        Assert.Matches(new Regex(@"^    image: maildev/maildev:\d+\.\d+\.\d+$", RegexOptions.Multiline), maildev);
+        var ports = Regex.Match(maildev, @"^    ports:\n(?<list>(?:    - .*\n)+)", RegexOptions.Multiline).Groups["list"].Value;
+        Assert.Equal("    - 127.0.0.1:1080:1080/tcp\n", ports);
+        Assert.Equal(3, Regex.Matches(config, @"^      Qraft__Mail__SmtpHost: maildev$", RegexOptions.Multiline).Count);
+        Assert.Equal(3, Regex.Matches(config, @"^      Qraft__Mail__SmtpPort: '1025'$", RegexOptions.Multiline).Count);
     }
 
     [Fact]
@@ -41,6 +47,20 @@ public sealed partial class ComposeConfigTests
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("missing.env", result.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> ConfigAsync()
+    {
+        using var dir = new TempDir("qraft-compose-");
+        File.Copy(RepoPaths.Of("qraft.env.example"), dir.File("qraft.env"));
+
+        var result = await Command.RunAsync(
+            "docker-compose",
+            ["-f", RepoPaths.Of("docker-compose.yml"), "config"],
+            new Dictionary<string, string> { ["QRAFT_ENV_FILE"] = dir.File("qraft.env") });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result.StdOut;
     }
 
     /// <summary>Names of the services whose block in `docker-compose config` output has the given key.</summary>

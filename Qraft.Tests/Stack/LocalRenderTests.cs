@@ -68,7 +68,7 @@ public sealed class LocalRenderTests(StackConfigFixture stack) : IClassFixture<S
     {
         var all = stack.Ports.All;
 
-        Assert.Equal(10, all.Distinct().Count());
+        Assert.Equal(12, all.Distinct().Count());
         Assert.All(all, port => Assert.InRange(port, 20_000, 31_999));
     }
 

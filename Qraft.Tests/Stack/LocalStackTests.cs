@@ -164,7 +164,7 @@ public sealed partial class LocalStackTests(LocalStackFixture stack)
     {
         await stack.WaitUntilAllUpAsync();
         var pids = await stack.AllProgramPidsAsync();
-        Assert.Equal(8, pids.Length); // azurite, 3 replicas, haproxy, node- and process-exporter, prometheus
+        Assert.Equal(9, pids.Length); // azurite, 3 replicas, haproxy, node- and process-exporter, prometheus, maildev
         var result = await Command.RunAsync("ss", ["-Hltnp"]);
         Assert.True(result.ExitCode == 0, result.ToString());
 

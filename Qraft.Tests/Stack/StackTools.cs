@@ -79,10 +79,11 @@ internal static class Command
 /// The ports a local stack uses, as local/up and local/render write them (stack.env, ports.env): the stack picks
 /// them itself (QRAFT_PORTS=auto), so no test keeps port-picking code of its own.
 /// </summary>
-public sealed record StackPorts(int Https, int Http, IReadOnlyList<int> Apps, int Azurite, int Prometheus, IReadOnlyList<int> Exporters)
+public sealed record StackPorts(
+    int Https, int Http, IReadOnlyList<int> Apps, int Azurite, int Prometheus, IReadOnlyList<int> Exporters, IReadOnlyList<int> MailDev)
 {
-    /// <summary>Ports of the processes that must stay on loopback: replicas, Azurite, Prometheus, exporters.</summary>
-    public IReadOnlyList<int> Internal => [.. Apps, Azurite, Prometheus, .. Exporters];
+    /// <summary>Ports of the processes that must stay on loopback: replicas, Azurite, Prometheus, exporters, maildev.</summary>
+    public IReadOnlyList<int> Internal => [.. Apps, Azurite, Prometheus, .. Exporters, .. MailDev];
 
     /// <summary>Every port, HAProxy's two first, in the order of the settings.</summary>
     public IReadOnlyList<int> All => [Https, Http, .. Internal];
@@ -93,7 +94,8 @@ public sealed record StackPorts(int Https, int Http, IReadOnlyList<int> Apps, in
         List(settings, "QRAFT_APP_PORTS"),
         One(settings, "QRAFT_AZURITE_PORT"),
         One(settings, "QRAFT_PROMETHEUS_PORT"),
-        List(settings, "QRAFT_EXPORTER_PORTS"));
+        List(settings, "QRAFT_EXPORTER_PORTS"),
+        List(settings, "QRAFT_MAILDEV_PORTS"));
 
     private static int One(IReadOnlyDictionary<string, string> settings, string name) =>
         int.Parse(settings[name], System.Globalization.CultureInfo.InvariantCulture);

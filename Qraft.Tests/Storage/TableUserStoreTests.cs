@@ -108,21 +108,21 @@ public sealed class TableUserStoreTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AdvancingTheSessionEpochOnTwoReplicasAtOnceOnlyEverGrowsItAndSetsTheHash()
+    public async Task AdvancingTheSessionEpochOnTwoReplicasAtOnceOnlyEverGrowsItAndSetsTheHashAndVerification()
     {
         var user = NewUser("fay@example.io") with { SessionEpoch = 100 };
         await Store.TryAddAsync(user, CancellationToken.None);
         await using var otherReplica = await StorageServices.StartAsync(azurite.ConnectionString, _tablePrefix);
 
         var epochs = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
-            (i % 2 == 0 ? Store : otherReplica.Users).AdvanceSessionEpochAsync("Fay@Example.io", 50, null, CancellationToken.None)));
+            (i % 2 == 0 ? Store : otherReplica.Users).AdvanceSessionEpochAsync("Fay@Example.io", 50, null, markEmailVerified: false, CancellationToken.None)));
 
         // Each advance read the one before it: ten distinct epochs, 101 to 110, none lost to a concurrent write.
         Assert.Equal(Enumerable.Range(101, 10).Select(e => (long?)e), epochs.Order());
         Assert.Equal(
-            user with { SessionEpoch = 111, PasswordHash = "pbkdf2_sha256$600000$new$hash=" },
-            await AdvancedAsync(Store.AdvanceSessionEpochAsync("fay@example.io", 111, "pbkdf2_sha256$600000$new$hash=", CancellationToken.None)));
-        Assert.Null(await Store.AdvanceSessionEpochAsync("nobody@example.io", 1, null, CancellationToken.None));
+            user with { SessionEpoch = 111, PasswordHash = "pbkdf2_sha256$600000$new$hash=", EmailVerified = true },
+            await AdvancedAsync(Store.AdvanceSessionEpochAsync("fay@example.io", 111, "pbkdf2_sha256$600000$new$hash=", markEmailVerified: true, CancellationToken.None)));
+        Assert.Null(await Store.AdvanceSessionEpochAsync("nobody@example.io", 1, null, markEmailVerified: false, CancellationToken.None));
     }
 
     [Fact]

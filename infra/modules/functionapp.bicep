@@ -41,6 +41,17 @@ param applicationInsightsName string
 
 param signingKeySecretUri string
 
+@description('Empty: mail is off and none of the mail settings are written.')
+param smtpHost string = ''
+
+param smtpUsername string = ''
+
+param smtpLoginSecretUri string = ''
+
+param mailFrom string = ''
+
+param mailLinkBaseUrl string = ''
+
 @allowed([
   'HS256'
   'ES256'
@@ -123,6 +134,36 @@ var appSettings = [
   {
     name: 'AzureWebJobs.metrics.Disabled'
     value: 'true'
+  }
+  // Mail: an empty host keeps it off. Azure Communication Services' SMTP endpoint takes STARTTLS on 587; the password
+  // is a Key Vault reference, written only when mail is on (the secret exists only then).
+  {
+    name: 'Qraft__Mail__SmtpHost'
+    value: smtpHost
+  }
+  {
+    name: 'Qraft__Mail__SmtpPort'
+    value: '587'
+  }
+  {
+    name: 'Qraft__Mail__Security'
+    value: 'StartTls'
+  }
+  {
+    name: 'Qraft__Mail__Username'
+    value: smtpUsername
+  }
+  {
+    name: 'Qraft__Mail__Password'
+    value: empty(smtpHost) ? '' : '@Microsoft.KeyVault(SecretUri=${smtpLoginSecretUri})'
+  }
+  {
+    name: 'Qraft__Mail__From'
+    value: mailFrom
+  }
+  {
+    name: 'Qraft__Mail__LinkBaseUrl'
+    value: mailLinkBaseUrl
   }
 ]
 

@@ -10,6 +10,10 @@ param tags object
 @secure()
 param jwtSigningKey string
 
+@description('SMTP password; empty: no secret is written.')
+@secure()
+param smtpPassword string = ''
+
 @description('ES256/RS256 private key as PEM; empty with HS256, and then no secret is made.')
 @secure()
 param jwtPrivateKey string
@@ -41,6 +45,14 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     }
   }
 
+  resource mailPassword 'secrets' = if (!empty(smtpPassword)) {
+    name: 'Qraft--Mail--Password'
+    properties: {
+      value: smtpPassword
+      contentType: 'text/plain'
+    }
+  }
+
   resource privateKey 'secrets' = if (!empty(jwtPrivateKey)) {
     name: 'Jwt--PrivateKey'
     properties: {
@@ -54,6 +66,9 @@ output name string = vault.name
 
 @description('Versionless secret URI: the app picks up a rotated key without a redeployment. Spelled out, as the secret is not made without an HMAC key (ES256/RS256).')
 output signingKeySecretUri string = '${vault.properties.vaultUri}secrets/Jwt--SigningKey'
+
+@description('Versionless URI of the SMTP password secret (it exists only when a password was given).')
+output smtpLoginSecretUri string = '${vault.properties.vaultUri}secrets/Qraft--Mail--Password'
 
 @description('Versionless URI of the private-key secret, spelled out so that it exists even when the secret is not made (HS256).')
 output privateKeySecretUri string = '${vault.properties.vaultUri}secrets/Jwt--PrivateKey'

@@ -37,6 +37,11 @@ public sealed class ForbiddenError() : QraftError("FORBIDDEN", "You do not have 
 
 public sealed class RateLimitedError() : QraftError("RATE_LIMITED", "Too many failed login attempts. Try again later.");
 
+/// <summary>Correct credentials of an account that has not followed its verification link, with <c>Qraft__RequireVerifiedEmail</c> on.</summary>
+public sealed class EmailNotVerifiedError() : QraftError("EMAIL_NOT_VERIFIED", "Confirm your email address first; resendVerification sends the link again.");
+
+public sealed class MailRateLimitedError() : QraftError("RATE_LIMITED", "Too many mail requests. Try again later.");
+
 public sealed class StorageUnavailableError() : QraftError("STORAGE_UNAVAILABLE", "Storage is temporarily unavailable. Please retry.");
 
 public sealed class BadRequestError(string message) : QraftError("BAD_REQUEST", message);

@@ -43,6 +43,24 @@ public sealed class MutationType : ObjectGraphType
             .Argument<StringGraphType>("refreshToken")
             .ResolveAsync(async c => await resolvers.RefreshAsync(
                 c.GetArgument<string?>("token"), c.GetArgument<string?>("refreshToken"), c.CancellationToken));
+        Field<MailFlowType>("requestPasswordReset")
+            .Description("Mails a single-use reset link (30 min) if the account exists; the answer is the same either way.")
+            .Argument<NonNullGraphType<StringGraphType>>("email")
+            .ResolveAsync(async c => await resolvers.RequestPasswordResetAsync(c.Request(), c.GetArgument<string>("email"), c.CancellationToken));
+        Field<MailFlowType>("resetPassword")
+            .Description("Sets a new password with a mailed token, once, and ends the account's sessions.")
+            .Argument<NonNullGraphType<StringGraphType>>("token")
+            .Argument<NonNullGraphType<StringGraphType>>("newPassword")
+            .WithComplexityImpact(HashingFieldImpact)
+            .ResolveAsync(async c => await resolvers.ResetPasswordAsync(
+                c.GetArgument<string>("token"), c.GetArgument<string>("newPassword"), c.CancellationToken));
+        Field<MailFlowType>("verifyEmail")
+            .Argument<NonNullGraphType<StringGraphType>>("token")
+            .ResolveAsync(async c => await resolvers.VerifyEmailAsync(c.GetArgument<string>("token"), c.CancellationToken));
+        Field<MailFlowType>("resendVerification")
+            .Description("Mails a new verification link if the account exists and is unverified; the answer is the same either way.")
+            .Argument<NonNullGraphType<StringGraphType>>("email")
+            .ResolveAsync(async c => await resolvers.ResendVerificationAsync(c.Request(), c.GetArgument<string>("email"), c.CancellationToken));
         Field<RevokeTokenType>("revokeToken")
             .Argument<NonNullGraphType<StringGraphType>>("refreshToken")
             .ResolveAsync(async c => await resolvers.RevokeAsync(c.GetArgument<string>("refreshToken"), c.CancellationToken));

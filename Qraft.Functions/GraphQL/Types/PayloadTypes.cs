@@ -47,6 +47,15 @@ public sealed class RefreshTokenType : ObjectGraphType<RefreshTokenPayload>
     }
 }
 
+public sealed class MailFlowType : ObjectGraphType<MailFlowPayload>
+{
+    public MailFlowType()
+    {
+        Name = "MailFlow";
+        Field<NonNullGraphType<BooleanGraphType>>("ok").Resolve(c => c.Source.Ok);
+    }
+}
+
 public sealed class RevokeTokenType : ObjectGraphType<RevokeTokenPayload>
 {
     public RevokeTokenType()

@@ -2,7 +2,7 @@ using GraphQL.Types;
 
 namespace Qraft.GraphQL.Types;
 
-/// <summary>Exactly the fields the original exposed.</summary>
+/// <summary>The fields the original exposed, and whether the address is verified.</summary>
 public sealed class UserType : ObjectGraphType<UserView>
 {
     public UserType()
@@ -15,5 +15,8 @@ public sealed class UserType : ObjectGraphType<UserView>
             .Resolve(c => c.Source.IsSelf ? c.Source.User.PasswordHash : null);
         Field<DjangoDateTimeGraphType>("lastLogin").Resolve(c => c.Source.User.LastLogin);
         Field<NonNullGraphType<DjangoDateTimeGraphType>>("dateJoined").Resolve(c => c.Source.User.DateJoined);
+        Field<NonNullGraphType<BooleanGraphType>>("emailVerified")
+            .Description("The owner followed a verification or password-reset link mailed to this address.")
+            .Resolve(c => c.Source.User.EmailVerified);
     }
 }
