@@ -16,6 +16,9 @@ public sealed record RefreshTokenPayload(string Token, TokenClaims Payload, long
 
 public sealed record RevokeTokenPayload(long Revoked);
 
+/// <summary>The answer of a change that has nothing to return but its success (signOutEverywhere, deleteAccount).</summary>
+public sealed record DonePayload(bool Ok);
+
 /// <summary>The <c>payload</c> field: the token's claims as a JSON object, in the token's own key order.</summary>
 public sealed class TokenClaims : Dictionary<string, object>
 {
