@@ -147,13 +147,13 @@ public sealed class AuthResolvers(
     }
 
     // Account self-service: a signed-in caller changes or ends their own account. Every one needs the header token
-    // `me` needs, so a missing, forged or ended one gets `me`'s errors.
+    // `me` needs, so a missing, forged or ended one gets `me`'s errors; the session is judged on the stored account.
 
     /// <summary>The caller stays signed in: the change ended every session, this one included, so it gets a new one.</summary>
     public async Task<LoginPayload> ChangePasswordAsync(
         GraphQLRequestContext request, string oldPassword, string newPassword, CancellationToken cancellationToken)
     {
-        var caller = await CurrentUserAsync(request, cancellationToken);
+        var caller = await CurrentUserAsync(request, cancellationToken, fromStorage: true);
         var result = await accounts.ChangePasswordAsync(caller.Email, oldPassword, newPassword, request.ClientAddress, cancellationToken);
         var user = result.Outcome switch
         {
@@ -171,14 +171,14 @@ public sealed class AuthResolvers(
     /// </remarks>
     public async Task<DonePayload> SignOutEverywhereAsync(GraphQLRequestContext request, CancellationToken cancellationToken)
     {
-        var caller = await CurrentUserAsync(request, cancellationToken);
+        var caller = await CurrentUserAsync(request, cancellationToken, fromStorage: true);
         _ = await sessions.EndAllSessionsAsync(caller.Email, null, cancellationToken) ?? throw new UnauthenticatedError();
         return new DonePayload(Ok: true);
     }
 
     public async Task<DonePayload> DeleteAccountAsync(GraphQLRequestContext request, string password, CancellationToken cancellationToken)
     {
-        var caller = await CurrentUserAsync(request, cancellationToken);
+        var caller = await CurrentUserAsync(request, cancellationToken, fromStorage: true);
         return await deletion.DeleteAsync(caller.Email, password, request.ClientAddress, cancellationToken) switch
         {
             DeletionOutcome.Deleted => new DonePayload(Ok: true),
@@ -196,7 +196,12 @@ public sealed class AuthResolvers(
             access.Token, new TokenClaims(access.Payload), refresh.ExpiresAt.ToUnixTimeSeconds(), refresh.Token, new UserView(user, IsSelf: true));
     }
 
-    private async Task<User> CurrentUserAsync(GraphQLRequestContext request, CancellationToken cancellationToken)
+    /// <param name="fromStorage">
+    /// Judge the session against the stored account, not this replica's cached copy: for the changes below, so a
+    /// session ended on another replica cannot act here during the cache window (signing out everywhere again and
+    /// again would push the epoch ever further ahead of the clock).
+    /// </param>
+    private async Task<User> CurrentUserAsync(GraphQLRequestContext request, CancellationToken cancellationToken, bool fromStorage = false)
     {
         var payload = request.HeaderToken switch
         {
@@ -207,7 +212,9 @@ public sealed class AuthResolvers(
         };
 
         // A token outliving its account is no login, as in django-graphql-jwt; nor is one from a session since ended.
-        var user = await recentUsers.FindAsync(payload.Email, cancellationToken);
+        var user = fromStorage
+            ? await users.FindAsync(payload.Email, cancellationToken)
+            : await recentUsers.FindAsync(payload.Email, cancellationToken);
         return user is { IsActive: true } && SessionEpochs.IsCurrent(payload, user) ? user : throw new UnauthenticatedError();
     }
 

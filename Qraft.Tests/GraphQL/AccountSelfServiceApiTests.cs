@@ -147,5 +147,25 @@ public sealed class AccountSelfServiceApiTests(AzuriteFixture azurite) : IAsyncL
         Assert.Contains("deleteAccount", everything, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ASessionEndedOnOneReplicaCannotActOnAnotherThatStillCachesTheAccount()
+    {
+        var shared = QraftTestApp.SharedSettings(azurite.ConnectionString);
+        shared["Qraft:UserCacheDuration"] = "01:00:00";
+        await using var one = await QraftTestApp.StartAsync(shared, "one");
+        await using var two = await QraftTestApp.StartAsync(shared, "two");
+        var (email, password) = await one.Client.SignUpAsync();
+        var token = Jwt(await one.Client.LoginAsync(email, password));
+        Assert.Equal(email, (await two.Client.PostAsync("{me{email}}", authorization: token)).Data("me")!["email"]!.GetValue<string>());
+
+        Assert.True((await one.Client.PostAsync(SignOutEverywhere, authorization: token)).Data("signOutEverywhere")!["ok"]!.GetValue<bool>());
+
+        // The cached copy on the second replica still lets `me` through (the documented window), but no change.
+        Assert.Equal(email, (await two.Client.PostAsync("{me{email}}", authorization: token)).Data("me")!["email"]!.GetValue<string>());
+        Assert.Equal("UNAUTHENTICATED", (await two.Client.PostAsync(SignOutEverywhere, authorization: token)).FirstErrorCode);
+        Assert.Equal("UNAUTHENTICATED", (await two.Client.PostAsync(ChangePassword, new { o = password, n = NewPassword }, token)).FirstErrorCode);
+        Assert.Equal("UNAUTHENTICATED", (await two.Client.PostAsync(DeleteAccount, new { p = password }, token)).FirstErrorCode);
+    }
+
     private static string Jwt(string token) => $"JWT {token}";
 }
