@@ -19,7 +19,9 @@ public sealed class AuthResolvers(
     IRefreshTokens refreshTokens,
     IOptions<RefreshTokenOptions> refreshOptions,
     IOptions<AccountOptions> accountOptions,
-    TimeProvider time)
+    TimeProvider time,
+    ISessionRevocation sessions,
+    AccountDeletion deletion)
 {
     public async Task<CreateUserPayload> CreateUserAsync(string email, string password, CancellationToken cancellationToken)
     {
@@ -63,10 +65,7 @@ public sealed class AuthResolvers(
             throw new AlreadyLoggedInError(current.Email, email);
         }
 
-        var access = IssueAccessToken(user);
-        var refresh = await refreshTokens.IssueAsync(user.Email, user.SessionEpoch, cancellationToken);
-        return new LoginPayload(
-            access.Token, new TokenClaims(access.Payload), refresh.ExpiresAt.ToUnixTimeSeconds(), refresh.Token, new UserView(user, IsSelf: true));
+        return await SignInAsync(user, cancellationToken);
     }
 
     /// <summary>
@@ -175,7 +174,62 @@ public sealed class AuthResolvers(
         return [.. page.Select(u => new UserView(u, IsSelf: string.Equals(u.Email, caller.Email, StringComparison.OrdinalIgnoreCase)))];
     }
 
-    private async Task<User> CurrentUserAsync(GraphQLRequestContext request, CancellationToken cancellationToken)
+    // Account self-service: a signed-in caller changes or ends their own account. Every one needs the header token
+    // `me` needs, so a missing, forged or ended one gets `me`'s errors; the session is judged on the stored account.
+
+    /// <summary>The caller stays signed in: the change ended every session, this one included, so it gets a new one.</summary>
+    public async Task<LoginPayload> ChangePasswordAsync(
+        GraphQLRequestContext request, string oldPassword, string newPassword, CancellationToken cancellationToken)
+    {
+        var caller = await CurrentUserAsync(request, cancellationToken, fromStorage: true);
+        var result = await accounts.ChangePasswordAsync(caller.Email, oldPassword, newPassword, request.ClientAddress, cancellationToken);
+        var user = result.Outcome switch
+        {
+            PasswordChangeOutcome.Changed => result.User!,
+            PasswordChangeOutcome.Throttled => throw new RateLimitedError(),
+            PasswordChangeOutcome.WeakPassword => throw new WeakPasswordError(result.Problems!),
+            _ => throw new InvalidCredentialsError(),
+        };
+        return await SignInAsync(user, cancellationToken);
+    }
+
+    /// <remarks>
+    /// Not throttled: it needs a token whose session is current, it hashes nothing, and all it can do is end the
+    /// sessions of the token's own account, which whoever holds that token could do one by one with revokeToken.
+    /// </remarks>
+    public async Task<DonePayload> SignOutEverywhereAsync(GraphQLRequestContext request, CancellationToken cancellationToken)
+    {
+        var caller = await CurrentUserAsync(request, cancellationToken, fromStorage: true);
+        _ = await sessions.EndAllSessionsAsync(caller.Email, null, cancellationToken) ?? throw new UnauthenticatedError();
+        return new DonePayload(Ok: true);
+    }
+
+    public async Task<DonePayload> DeleteAccountAsync(GraphQLRequestContext request, string password, CancellationToken cancellationToken)
+    {
+        var caller = await CurrentUserAsync(request, cancellationToken, fromStorage: true);
+        return await deletion.DeleteAsync(caller.Email, password, request.ClientAddress, cancellationToken) switch
+        {
+            DeletionOutcome.Deleted => new DonePayload(Ok: true),
+            DeletionOutcome.Throttled => throw new RateLimitedError(),
+            _ => throw new InvalidCredentialsError(),
+        };
+    }
+
+    /// <summary>A login's tokens: a new access-token chain and a new refresh-token family, stamped with the account's epoch.</summary>
+    private async Task<LoginPayload> SignInAsync(User user, CancellationToken cancellationToken)
+    {
+        var access = IssueAccessToken(user);
+        var refresh = await refreshTokens.IssueAsync(user.Email, user.SessionEpoch, cancellationToken);
+        return new LoginPayload(
+            access.Token, new TokenClaims(access.Payload), refresh.ExpiresAt.ToUnixTimeSeconds(), refresh.Token, new UserView(user, IsSelf: true));
+    }
+
+    /// <param name="fromStorage">
+    /// Judge the session against the stored account, not this replica's cached copy: for the changes below, so a
+    /// session ended on another replica cannot act here during the cache window (signing out everywhere again and
+    /// again would push the epoch ever further ahead of the clock).
+    /// </param>
+    private async Task<User> CurrentUserAsync(GraphQLRequestContext request, CancellationToken cancellationToken, bool fromStorage = false)
     {
         var payload = request.HeaderToken switch
         {
@@ -186,7 +240,9 @@ public sealed class AuthResolvers(
         };
 
         // A token outliving its account is no login, as in django-graphql-jwt; nor is one from a session since ended.
-        var user = await recentUsers.FindAsync(payload.Email, cancellationToken);
+        var user = fromStorage
+            ? await users.FindAsync(payload.Email, cancellationToken)
+            : await recentUsers.FindAsync(payload.Email, cancellationToken);
         return user is { IsActive: true } && SessionEpochs.IsCurrent(payload, user) ? user : throw new UnauthenticatedError();
     }
 

@@ -27,4 +27,10 @@ public interface IEmailTokens
     Task<string> IssueAsync(EmailTokenPurpose purpose, string email, TimeSpan lifetime, CancellationToken cancellationToken);
 
     Task<EmailTokenResult> ConsumeAsync(EmailTokenPurpose purpose, string token, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the account's unused tokens when the account is deleted, so a link mailed to the old account cannot
+    /// reset or verify a new account of the same address; returns how many went.
+    /// </summary>
+    Task<int> DeleteAllAsync(string email, CancellationToken cancellationToken);
 }

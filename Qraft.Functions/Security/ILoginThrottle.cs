@@ -15,6 +15,6 @@ public interface ILoginThrottle
 
     Task RecordFailureAsync(string email, string? clientAddress, CancellationToken cancellationToken);
 
-    /// <summary>A successful login clears the account's count (the address keeps its own).</summary>
+    /// <summary>A successful login, or the account's deletion, clears the account's count (the address keeps its own).</summary>
     Task RecordSuccessAsync(string email, CancellationToken cancellationToken);
 }

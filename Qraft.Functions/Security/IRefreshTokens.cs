@@ -29,4 +29,7 @@ public interface IRefreshTokens
 
     /// <summary>Revokes the token's family; <see langword="null"/> when the token is unknown.</summary>
     Task<DateTimeOffset?> RevokeAsync(string token, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every refresh token of the account, rotated or not, when the account is deleted; returns how many went.</summary>
+    Task<int> DeleteAllAsync(string email, CancellationToken cancellationToken);
 }

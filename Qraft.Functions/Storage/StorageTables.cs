@@ -111,7 +111,8 @@ internal sealed class StorageTable(TableClient client, string name, TimeSpan ope
     /// bounded call of its own. A delete is conditional on the ETag the scan saw, so an entity written since (a
     /// throttle count that a new failure revived) stays; one deleted by someone else meanwhile is not counted.
     /// </summary>
-    public async Task<int> DeleteWhereAsync(string filter, CancellationToken cancellationToken)
+    /// <param name="operation">The constant verb of the metrics' label; the scan and the deletes add "_scan" and "_delete".</param>
+    public async Task<int> DeleteWhereAsync(string operation, string filter, CancellationToken cancellationToken)
     {
         const int PageSize = 100;
         var deleted = 0;
@@ -119,7 +120,7 @@ internal sealed class StorageTable(TableClient client, string name, TimeSpan ope
         do
         {
             var (keys, next) = await RunAsync(
-                "purge_scan",
+                $"{operation}_scan",
                 async (table, token) =>
                 {
                     var pages = table.QueryAsync<TableEntity>(filter, PageSize, ["PartitionKey", "RowKey"], token).AsPages(continuation, PageSize);
@@ -133,7 +134,7 @@ internal sealed class StorageTable(TableClient client, string name, TimeSpan ope
                 cancellationToken);
             foreach (var entity in keys)
             {
-                deleted += await RunAsync("purge_delete", (table, token) => DeleteIfUnchangedAsync(table, entity, token), cancellationToken);
+                deleted += await RunAsync($"{operation}_delete", (table, token) => DeleteIfUnchangedAsync(table, entity, token), cancellationToken);
             }
 
             continuation = next;

@@ -67,8 +67,12 @@ internal sealed class TableEmailTokens(StorageTables tables, TimeProvider time) 
             cancellationToken);
     }
 
+    /// <summary>A filtered scan, since tokens are keyed by their hash: fine for an account's deletion, which is rare.</summary>
+    public Task<int> DeleteAllAsync(string email, CancellationToken cancellationToken) =>
+        tables.EmailTokens.DeleteWhereAsync("delete_account", TableClient.CreateQueryFilter($"Email eq {email}"), cancellationToken);
+
     public Task<int> PurgeAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-        tables.EmailTokens.DeleteWhereAsync(TableClient.CreateQueryFilter($"ExpiresAt le {now}"), cancellationToken);
+        tables.EmailTokens.DeleteWhereAsync("purge", TableClient.CreateQueryFilter($"ExpiresAt le {now}"), cancellationToken);
 
     private static string KeyOf(EmailTokenPurpose purpose, string token) =>
         $"{purpose}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)))}";

@@ -66,6 +66,7 @@ internal sealed partial class TableLoginThrottle(
     /// <summary>Counts whose window closed: they refuse nothing, and the next failure would start over anyway.</summary>
     public Task<int> PurgeAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         tables.LoginThrottle.DeleteWhereAsync(
+            "purge",
             TableClient.CreateQueryFilter($"WindowStart le {now - options.Value.Window}"), cancellationToken);
 
     private bool IsOverLimit(FailureEntity? state, int maxFailures, DateTimeOffset now) =>

@@ -90,6 +90,14 @@ internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshT
             },
             cancellationToken);
 
+    /// <summary>
+    /// A filtered scan of the whole table, since tokens are keyed by their hash, not their account: fine for an
+    /// account's deletion, which is rare, and cheaper than an index every login would have to write.
+    /// </summary>
+    public Task<int> DeleteAllAsync(string email, CancellationToken cancellationToken) =>
+        tables.RefreshTokens.DeleteWhereAsync(
+            "delete_account", TableClient.CreateQueryFilter($"Email eq {email}"), cancellationToken);
+
     public string Name => tables.RefreshTokens.Name;
 
     /// <summary>
@@ -100,6 +108,7 @@ internal sealed class TableRefreshTokens(StorageTables tables, IOptions<RefreshT
     {
         var oldest = now - options.Value.RefreshTokenLifetime;
         return tables.RefreshTokens.DeleteWhereAsync(
+            "purge",
             TableClient.CreateQueryFilter($"ExpiresAt le {now} or IssuedAt le {oldest} or RevokedAt le {oldest}"), cancellationToken);
     }
 

@@ -23,13 +23,25 @@ public enum LoginOutcome
 
 public sealed record LoginResult(LoginOutcome Outcome, User? User = null);
 
-/// <summary>Sign-up and credential checks: the account rules, independent of GraphQL.</summary>
+public enum PasswordChangeOutcome
+{
+    Changed,
+    InvalidCredentials,
+    Throttled,
+    WeakPassword,
+}
+
+/// <param name="User">On success, the account with its new hash and session epoch, for the tokens that keep the caller signed in.</param>
+public sealed record PasswordChangeResult(PasswordChangeOutcome Outcome, User? User = null, IReadOnlyList<string>? Problems = null);
+
+/// <summary>Sign-up, credential checks and password changes: the account rules, independent of GraphQL.</summary>
 public sealed class Accounts(
     IUserStore users,
     IPasswordHasher hasher,
     IPasswordPolicy policy,
     ILoginThrottle throttle,
     PasswordHashingThreads hashingThreads,
+    ISessionRevocation sessions,
     TimeProvider time,
     QraftMetrics metrics)
 {
@@ -66,17 +78,84 @@ public sealed class Accounts(
         return new SignUpResult(SignUpOutcome.Created, user);
     }
 
+    /// <summary>Checks credentials (<see cref="CheckCredentialsAsync"/>) and records the login.</summary>
+    public async Task<LoginResult> LogInAsync(string rawEmail, string password, string? clientAddress, CancellationToken cancellationToken)
+    {
+        var (result, check, throttling) = await CheckCredentialsAsync(rawEmail, password, clientAddress, cancellationToken);
+        if (result.Outcome != LoginOutcome.Succeeded)
+        {
+            metrics.Logins.WithLabels(result.Outcome == LoginOutcome.Throttled ? "throttled" : "invalid_credentials").Inc();
+            return result;
+        }
+
+        // Django's setter: a correct password stored with weaker parameters is re-hashed in place, in the same write.
+        var user = result.User!;
+        var upgraded = check == PasswordCheck.SucceededNeedsRehash ? await MeasureAsync(() => hasher.Hash(password)) : null;
+        var now = time.GetUtcNow();
+        await Task.WhenAll(
+            users.RecordLoginAsync(user.Email, now, upgraded, cancellationToken),
+            throttling.AccountHasFailures ? throttle.RecordSuccessAsync(user.Email, cancellationToken) : Task.CompletedTask);
+        metrics.Logins.WithLabels("ok").Inc();
+        return new LoginResult(LoginOutcome.Succeeded, user with { LastLogin = now, PasswordHash = upgraded ?? user.PasswordHash });
+    }
+
     /// <summary>
-    /// Checks credentials. Throttled attempts are refused before any hash; unknown emails cost one hash like known ones,
-    /// so neither the answer nor its timing tells whether an account exists.
+    /// A signed-in user proving their password again before a change to the account: the login's checks under the
+    /// login's throttle (a wrong password counts as a failed login, a throttled attempt costs no hash), without
+    /// recording a login.
+    /// </summary>
+    public async Task<LoginResult> ReauthenticateAsync(string email, string password, string? clientAddress, CancellationToken cancellationToken)
+    {
+        var (result, _, throttling) = await CheckCredentialsAsync(email, password, clientAddress, cancellationToken);
+        if (result.Outcome == LoginOutcome.Succeeded && throttling.AccountHasFailures)
+        {
+            await throttle.RecordSuccessAsync(result.User!.Email, cancellationToken);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Replaces a signed-in user's password after checking the current one (<see cref="ReauthenticateAsync"/>) and the
+    /// new one (the sign-up policy). The new hash is written with the end of every session
+    /// (<see cref="ISessionRevocation"/>), one write, so no crash leaves a new password with the old sessions alive.
+    /// </summary>
+    public async Task<PasswordChangeResult> ChangePasswordAsync(
+        string email, string oldPassword, string newPassword, string? clientAddress, CancellationToken cancellationToken)
+    {
+        var current = await ReauthenticateAsync(email, oldPassword, clientAddress, cancellationToken);
+        if (current.Outcome != LoginOutcome.Succeeded)
+        {
+            return new PasswordChangeResult(current.Outcome == LoginOutcome.Throttled ? PasswordChangeOutcome.Throttled : PasswordChangeOutcome.InvalidCredentials);
+        }
+
+        var user = current.User!;
+        var problems = policy.Validate(newPassword, user.Email);
+        if (problems.Count > 0)
+        {
+            return new PasswordChangeResult(PasswordChangeOutcome.WeakPassword, Problems: problems);
+        }
+
+        var hash = await MeasureAsync(() => hasher.Hash(newPassword));
+
+        // Gone since the check (deleted on another replica): nothing was changed, and the password no longer opens anything.
+        return await sessions.EndAllSessionsAsync(user.Email, hash, cancellationToken) is { } epoch
+            ? new PasswordChangeResult(PasswordChangeOutcome.Changed, user with { PasswordHash = hash, SessionEpoch = epoch })
+            : new PasswordChangeResult(PasswordChangeOutcome.InvalidCredentials);
+    }
+
+    /// <summary>
+    /// The credential check shared by login and re-authentication. Throttled attempts are refused before any hash;
+    /// unknown emails cost one hash like known ones, so neither the answer nor its timing tells whether an account exists.
     /// </summary>
     /// <remarks>
-    /// Storage is waited on twice here, not four times: the throttle and the account are read together before the hash,
-    /// and the login is recorded while the throttle is reset after it, which is skipped when there is no count to
-    /// clear (nearly every login). On the local stack that is about 10 ms less per login and one call fewer; a
+    /// Storage is waited on twice per login here, not four times: the throttle and the account are read together before
+    /// the hash, and the login is recorded while the throttle is reset after it, which is skipped when there is no count
+    /// to clear (nearly every login). On the local stack that is about 10 ms less per login and one call fewer; a
     /// throttled attempt has read its account for nothing, which costs no hash.
     /// </remarks>
-    public async Task<LoginResult> LogInAsync(string rawEmail, string password, string? clientAddress, CancellationToken cancellationToken)
+    private async Task<(LoginResult Result, PasswordCheck Check, ThrottleCheck Throttling)> CheckCredentialsAsync(
+        string rawEmail, string password, string? clientAddress, CancellationToken cancellationToken)
     {
         var email = EmailAddress.TryNormalize(rawEmail, out var normalized, out _) ? normalized : null;
         var throttleKey = email ?? rawEmail.Trim();
@@ -87,8 +166,7 @@ public sealed class Accounts(
         if (throttling.IsThrottled)
         {
             metrics.Throttled.Inc();
-            metrics.Logins.WithLabels("throttled").Inc();
-            return new LoginResult(LoginOutcome.Throttled);
+            return (new LoginResult(LoginOutcome.Throttled), PasswordCheck.Failed, throttling);
         }
 
         var user = await finding;
@@ -98,18 +176,10 @@ public sealed class Accounts(
         if (user is null || check == PasswordCheck.Failed)
         {
             await throttle.RecordFailureAsync(throttleKey, clientAddress, cancellationToken);
-            metrics.Logins.WithLabels("invalid_credentials").Inc();
-            return new LoginResult(LoginOutcome.InvalidCredentials);
+            return (new LoginResult(LoginOutcome.InvalidCredentials), check, throttling);
         }
 
-        // Django's setter: a correct password stored with weaker parameters is re-hashed in place, in the same write.
-        var upgraded = check == PasswordCheck.SucceededNeedsRehash ? await MeasureAsync(() => hasher.Hash(password)) : null;
-        var now = time.GetUtcNow();
-        await Task.WhenAll(
-            users.RecordLoginAsync(user.Email, now, upgraded, cancellationToken),
-            throttling.AccountHasFailures ? throttle.RecordSuccessAsync(throttleKey, cancellationToken) : Task.CompletedTask);
-        metrics.Logins.WithLabels("ok").Inc();
-        return new LoginResult(LoginOutcome.Succeeded, user with { LastLogin = now, PasswordHash = upgraded ?? user.PasswordHash });
+        return (new LoginResult(LoginOutcome.Succeeded, user), check, throttling);
     }
 
     /// <summary>Times the hash itself, on the hashing threads, not its wait in their queue.</summary>

@@ -13,6 +13,7 @@ public static class AccountsServiceCollectionExtensions
             .ValidateOnStart();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<Accounts>();
+        builder.Services.AddSingleton<AccountDeletion>();
         builder.Services.AddSingleton<RecentUsers>();
         builder.Services.AddSingleton<AccountEmails>();
         builder.Services.AddSingleton<ISessionRevocation, SessionRevocation>();

@@ -24,4 +24,10 @@ internal sealed class InMemoryEmailTokens(TimeProvider time) : IEmailTokens
             : found.ExpiresAt <= time.GetUtcNow()
                 ? new EmailTokenResult(EmailTokenStatus.Expired, null)
                 : new EmailTokenResult(EmailTokenStatus.Consumed, found.Email));
+
+    public Task<int> DeleteAllAsync(string email, CancellationToken cancellationToken)
+    {
+        var owned = _tokens.Where(t => t.Value.Email == email).Select(t => t.Key).ToList();
+        return Task.FromResult(owned.Count(key => _tokens.TryRemove(key, out _)));
+    }
 }

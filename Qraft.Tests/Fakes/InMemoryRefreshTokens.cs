@@ -62,6 +62,16 @@ internal sealed class InMemoryRefreshTokens(TimeProvider time, TimeSpan lifetime
         }
     }
 
+    public Task<int> DeleteAllAsync(string email, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var owned = _tokens.Where(t => t.Value.Email == email).Select(t => t.Key).ToList();
+            owned.ForEach(token => _tokens.Remove(token));
+            return Task.FromResult(owned.Count);
+        }
+    }
+
     public bool IsFamilyRevoked(string token)
     {
         lock (_lock)

@@ -25,6 +25,7 @@ public sealed partial class SecretScanTests
         "django-insecure-3v#9k@x!q7m2$w8p^z5r&t1y(u4i)o6e0a-s=d+f_g",     // JwtAccessTokensTests: a made-up Django SECRET_KEY
         "only-twenty-six-bytes-long",                                     // SecurityRegistrationTests: a key refused as too short
         "Vivid-Harbor-Lantern-42",                                        // stack tests: the password of throwaway test accounts
+        "Quiet-Meadow-Compass-17",                                        // stack tests: the new password they change to
         "3f2a9c0d1e4b5a6978c0d1e2f3a4b5c6d7e8f901",                       // SecretRedactorTests: a made-up refresh token to redact
     };
 

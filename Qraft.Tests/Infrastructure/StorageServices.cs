@@ -31,6 +31,8 @@ public sealed class StorageServices : IAsyncDisposable
 
     public ILoginThrottle Throttle => _host.Services.GetRequiredService<ILoginThrottle>();
 
+    public IEmailTokens EmailTokens => _host.Services.GetRequiredService<IEmailTokens>();
+
     /// <summary>Any other registration, such as the purge or the leases it takes.</summary>
     internal T Get<T>()
         where T : notnull => _host.Services.GetRequiredService<T>();

@@ -50,6 +50,7 @@ public sealed class SecretRedactorTests
     [InlineData("password")]
     [InlineData("Password")]
     [InlineData("newPassword")]
+    [InlineData("oldPassword")]
     [InlineData("token")]
     [InlineData("refreshToken")]
     [InlineData("Authorization")]

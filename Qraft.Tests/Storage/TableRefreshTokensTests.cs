@@ -121,6 +121,23 @@ public sealed class TableRefreshTokensTests(AzuriteFixture azurite) : IAsyncLife
     }
 
     [Fact]
+    public async Task DeletingAnAccountsTokensTakesEveryOneOfItsFamiliesAndNoOtherAccounts()
+    {
+        var first = await Tokens.IssueAsync(Email, 0, CancellationToken.None);
+        var rotated = await Tokens.RotateAsync(first.Token, CancellationToken.None);
+        var second = await Tokens.IssueAsync(Email, 0, CancellationToken.None);
+        var other = await Tokens.IssueAsync("ida@example.io", 0, CancellationToken.None);
+
+        var deleted = await Tokens.DeleteAllAsync(Email, CancellationToken.None);
+
+        Assert.Equal(3, deleted);
+        Assert.Equal(RefreshStatus.Invalid, (await Tokens.RotateAsync(rotated.Next!.Token, CancellationToken.None)).Status);
+        Assert.Equal(RefreshStatus.Invalid, (await Tokens.RotateAsync(second.Token, CancellationToken.None)).Status);
+        Assert.Equal(RefreshStatus.Rotated, (await Tokens.RotateAsync(other.Token, CancellationToken.None)).Status);
+        Assert.Equal(0, await Tokens.DeleteAllAsync(Email, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task RevokeReturnsTheRevocationTimeAndEndsTheFamily()
     {
         var first = await Tokens.IssueAsync(Email, 0, CancellationToken.None);

@@ -64,5 +64,26 @@ public sealed class MutationType : ObjectGraphType
         Field<RevokeTokenType>("revokeToken")
             .Argument<NonNullGraphType<StringGraphType>>("refreshToken")
             .ResolveAsync(async c => await resolvers.RevokeAsync(c.GetArgument<string>("refreshToken"), c.CancellationToken));
+        AddAccountSelfService(resolvers);
+    }
+
+    /// <summary>Changes a signed-in caller makes to their own account (<c>Authorization: JWT &lt;token&gt;</c>).</summary>
+    private void AddAccountSelfService(AuthResolvers resolvers)
+    {
+        Field<LoginType>("changePassword")
+            .Description("Checks oldPassword (login throttle), sets newPassword (sign-up policy), ends every session and signs the caller in again.")
+            .Argument<NonNullGraphType<StringGraphType>>("oldPassword")
+            .Argument<NonNullGraphType<StringGraphType>>("newPassword")
+            .WithComplexityImpact(2 * HashingFieldImpact)
+            .ResolveAsync(async c => await resolvers.ChangePasswordAsync(
+                c.Request(), c.GetArgument<string>("oldPassword"), c.GetArgument<string>("newPassword"), c.CancellationToken));
+        Field<SignOutEverywhereType>("signOutEverywhere")
+            .Description("Ends every session of the caller's account: all refresh tokens and every access token issued before now.")
+            .ResolveAsync(async c => await resolvers.SignOutEverywhereAsync(c.Request(), c.CancellationToken));
+        Field<DeleteAccountType>("deleteAccount")
+            .Description("Checks password (login throttle), then deletes the account, its refresh tokens and its throttle count.")
+            .Argument<NonNullGraphType<StringGraphType>>("password")
+            .WithComplexityImpact(HashingFieldImpact)
+            .ResolveAsync(async c => await resolvers.DeleteAccountAsync(c.Request(), c.GetArgument<string>("password"), c.CancellationToken));
     }
 }

@@ -64,3 +64,17 @@ public sealed class RevokeTokenType : ObjectGraphType<RevokeTokenPayload>
         Field<NonNullGraphType<IntGraphType>>("revoked").Resolve(c => c.Source.Revoked);
     }
 }
+
+/// <summary>One declaration for each change whose payload is only its success, named after its mutation as Graphene does.</summary>
+public abstract class DoneType : ObjectGraphType<DonePayload>
+{
+    protected DoneType(string name)
+    {
+        Name = name;
+        Field<NonNullGraphType<BooleanGraphType>>("ok").Resolve(c => c.Source.Ok);
+    }
+}
+
+public sealed class SignOutEverywhereType() : DoneType("SignOutEverywhere");
+
+public sealed class DeleteAccountType() : DoneType("DeleteAccount");
