@@ -36,23 +36,28 @@ public sealed class AuthResolvers(
     public async Task<LoginPayload> LoginAsync(
         GraphQLRequestContext request, string email, string password, bool refuseIfLoggedIn, CancellationToken cancellationToken)
     {
-        var result = await accounts.LogInAsync(email, password, request.ClientAddress, cancellationToken);
+        // Credentials first, then the existing session, as the original checked them; an expired or forged header
+        // token is no session and does not block a fresh login, and a refused one gets no refresh token.
+        var current = refuseIfLoggedIn && request.HeaderToken is { Status: TokenStatus.Valid, Payload: { } valid } ? valid : null;
+        var result = await accounts.LogInAsync(
+            email,
+            password,
+            request.ClientAddress,
+            async (account, token) => current is null ? await refreshTokens.IssueAsync(account.Email, account.SessionEpoch, token) : null,
+            cancellationToken);
         var user = result.Outcome switch
         {
             LoginOutcome.Succeeded => result.User!,
             LoginOutcome.Throttled => throw new RateLimitedError(),
             _ => throw new InvalidCredentialsError(),
         };
-
-        // Credentials first, then the existing session, as the original checked them; an expired or forged header
-        // token is no session and does not block a fresh login.
-        if (refuseIfLoggedIn && request.HeaderToken is { Status: TokenStatus.Valid, Payload: { } current })
+        if (current is not null)
         {
             throw new AlreadyLoggedInError(current.Email, email);
         }
 
         var access = IssueAccessToken(user);
-        var refresh = await refreshTokens.IssueAsync(user.Email, user.SessionEpoch, cancellationToken);
+        var refresh = result.Session!;
         return new LoginPayload(
             access.Token, new TokenClaims(access.Payload), refresh.ExpiresAt.ToUnixTimeSeconds(), refresh.Token, new UserView(user, IsSelf: true));
     }
