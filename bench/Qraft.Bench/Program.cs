@@ -26,6 +26,7 @@ else
     using var stack = Stack.Load(options);
     results = new BenchResults { Machine = await Benchmarks.DescribeMachineAsync() };
     Benchmarks.Log($"machine: {results.Machine.Cores} cores, load {results.Machine.LoadBefore}");
+    var started = System.Diagnostics.Stopwatch.GetTimestamp();
     try
     {
         await new Benchmarks(options, stack, results).RunAsync();
@@ -33,6 +34,7 @@ else
     finally
     {
         results.LoadAfter = File.ReadAllText("/proc/loadavg").Trim();
+        results.MinutesTaken = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMinutes;
         await File.WriteAllTextAsync(resultsFile, JsonSerializer.Serialize(results, json));
     }
 }
