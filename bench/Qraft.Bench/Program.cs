@@ -13,7 +13,14 @@ if (args is ["hashing", .. var hashing])
 }
 
 var options = BenchOptions.Parse(args);
-var json = new JsonSerializerOptions { WriteIndented = true, PreferredObjectCreationHandling = JsonObjectCreationHandling.Populate };
+var json = new JsonSerializerOptions
+{
+    WriteIndented = true,
+    PreferredObjectCreationHandling = JsonObjectCreationHandling.Populate,
+
+    // A figure with nothing to divide by (no successful request, no hash) is NaN, which plain JSON cannot hold.
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+};
 var resultsFile = Path.Combine(options.OutDir, "results.json");
 BenchResults results;
 if (options.ReportOnly)
