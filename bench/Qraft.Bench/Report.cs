@@ -156,7 +156,8 @@ public static class Report
         s.AppendLine("\"hash in replicas\": mean of the replicas' `qraft_password_hash_duration_seconds`, wall time: with more hashes in "
             + "flight than cores they share the cores and each takes longer. The CPU columns are shares of the whole machine; \"hashing\" is the "
             + "replicas' hashing threads, so achieved / limit can reach at most what hashing got. \"storage calls each\": the replicas' Table Storage calls "
-            + "during the run (their `qraft_storage_call_duration_seconds` count, every table) per hash, that is per login or sign-up. A login "
+            + "during the run per hash, that is per login or sign-up, from their `qraft_storage_call_duration_seconds` counts (the throttle's "
+            + "check counted as its two point reads, HAProxy's health probes left out; requests cut off at a run's end make it a little lower). A login "
             + "makes five and waits on storage twice: the throttle's account and address counts together with the account before the hash, "
             + "then the login record together with the refresh token (before issue 15 the token was written after the record: five calls, "
             + "three waits); a sign-up makes one. "
@@ -247,7 +248,7 @@ public static class Report
         }
 
         s.AppendLine("## `me` at fixed rates (open loop)").AppendLine();
-        s.AppendLine(Invariant($"Requests sent on a fixed schedule at 25, 50 and 75 % of the closed-loop maximum (`me` at 64 connections above: {r.OpenLoop[0].ClosedLoopPerSecond:N0} req/s), "))
+        s.Append(Invariant($"Requests sent on a fixed schedule at 25, 50 and 75 % of the closed-loop maximum (`me` at 64 connections above: {r.OpenLoop[0].ClosedLoopPerSecond:N0} req/s), "))
             .Append("whatever the answers' speed, by the bench's own generator (`OpenLoop.cs`; Debian has no wrk2): HTTP/1.1 keep-alive over TLS to HAProxy, ")
             .Append("a connection opened whenever every open one is busy (up to 256), the same tokens and response check as me.lua. Latency counts from each ")
             .Append("request's scheduled send time, so a stall is charged to every request it delayed (no coordinated omission); percentiles are exact, ")
@@ -263,7 +264,7 @@ public static class Report
 
         s.AppendLine().AppendLine("The generator shares the two cores with the stack, like wrk above, and costs more CPU per request than wrk (.NET's "
             + "HttpClient and TLS against wrk's C): its share is in the table, and at the higher rates it is part of what the stack waits for. "
-            + "It wakes every millisecond to send what is due, so up to a millisecond of its own lateness is in every figure; \"generator late "
+            + "It wakes every millisecond, on a thread of its own, to send what is due, so up to a millisecond of its own lateness is in every figure; \"generator late "
             + "by\" is its worst lateness in the run, which would show it, not the stack, falling behind. \"connections\" counts those opened "
             + "during the warm-up and the run: a stall makes the generator open more, as more clients arriving would.").AppendLine();
     }
