@@ -44,7 +44,17 @@ public sealed class AuthResolvers(
     public async Task<LoginPayload> LoginAsync(
         GraphQLRequestContext request, string email, string password, bool refuseIfLoggedIn, CancellationToken cancellationToken)
     {
-        var result = await accounts.LogInAsync(email, password, request.ClientAddress, cancellationToken);
+        // Credentials first, then the existing session, as the original checked them; an expired or forged header
+        // token is no session and does not block a fresh login, and a refused one gets no refresh token.
+        var current = refuseIfLoggedIn && request.HeaderToken is { Status: TokenStatus.Valid, Payload: { } valid } ? valid : null;
+        var result = await accounts.LogInAsync(
+            email,
+            password,
+            request.ClientAddress,
+            async (account, token) => current is null && MaySignIn(account)
+                ? await refreshTokens.IssueAsync(account.Email, account.SessionEpoch, token)
+                : null,
+            cancellationToken);
         var user = result.Outcome switch
         {
             LoginOutcome.Succeeded => result.User!,
@@ -53,19 +63,17 @@ public sealed class AuthResolvers(
         };
 
         // Only after the password proved the caller owns the account, so the refusal tells nobody else it exists.
-        if (accountOptions.Value.RequireVerifiedEmail && !user.EmailVerified)
+        if (!MaySignIn(user))
         {
             throw new EmailNotVerifiedError();
         }
 
-        // Credentials first, then the existing session, as the original checked them; an expired or forged header
-        // token is no session and does not block a fresh login.
-        if (refuseIfLoggedIn && request.HeaderToken is { Status: TokenStatus.Valid, Payload: { } current })
+        if (current is not null)
         {
             throw new AlreadyLoggedInError(current.Email, email);
         }
 
-        return await SignInAsync(user, cancellationToken);
+        return SignedIn(user, result.Session!);
     }
 
     /// <summary>
@@ -216,13 +224,17 @@ public sealed class AuthResolvers(
     }
 
     /// <summary>A login's tokens: a new access-token chain and a new refresh-token family, stamped with the account's epoch.</summary>
-    private async Task<LoginPayload> SignInAsync(User user, CancellationToken cancellationToken)
+    private async Task<LoginPayload> SignInAsync(User user, CancellationToken cancellationToken) =>
+        SignedIn(user, await refreshTokens.IssueAsync(user.Email, user.SessionEpoch, cancellationToken));
+
+    private LoginPayload SignedIn(User user, IssuedRefreshToken refresh)
     {
         var access = IssueAccessToken(user);
-        var refresh = await refreshTokens.IssueAsync(user.Email, user.SessionEpoch, cancellationToken);
         return new LoginPayload(
             access.Token, new TokenClaims(access.Payload), refresh.ExpiresAt.ToUnixTimeSeconds(), refresh.Token, new UserView(user, IsSelf: true));
     }
+
+    private bool MaySignIn(User user) => !accountOptions.Value.RequireVerifiedEmail || user.EmailVerified;
 
     /// <param name="fromStorage">
     /// Judge the session against the stored account, not this replica's cached copy: for the changes below, so a

@@ -21,7 +21,11 @@ public enum LoginOutcome
     Throttled,
 }
 
+/// <summary>A credential check's answer, as re-authentication before a change to the account gets it.</summary>
 public sealed record LoginResult(LoginOutcome Outcome, User? User = null);
+
+/// <param name="Session">What the caller's session opener returned; only a login that succeeded opens one.</param>
+public sealed record LoginResult<TSession>(LoginOutcome Outcome, User? User = null, TSession? Session = default);
 
 public enum PasswordChangeOutcome
 {
@@ -78,25 +82,43 @@ public sealed class Accounts(
         return new SignUpResult(SignUpOutcome.Created, user);
     }
 
-    /// <summary>Checks credentials (<see cref="CheckCredentialsAsync"/>) and records the login.</summary>
-    public async Task<LoginResult> LogInAsync(string rawEmail, string password, string? clientAddress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks credentials (<see cref="CheckCredentialsAsync"/>) and, when they are right, opens the caller's session
+    /// (<paramref name="openSession"/>, e.g. a refresh token) while the login is recorded.
+    /// </summary>
+    /// <remarks>
+    /// A login makes five Table Storage calls but waits on them twice: the throttle's two counts (one partition each,
+    /// so one query for both would scan the table) and the account are read together before the hash, and the login
+    /// record, the session and the throttle reset (skipped when there is no count to clear, nearly every login) are
+    /// written together after it. They are different tables, so no transaction can hold them; all complete before the
+    /// answer, so a crash loses nothing the client was told about, and a session opened for a login whose record then
+    /// failed is a token the client never received.
+    /// </remarks>
+    public async Task<LoginResult<TSession>> LogInAsync<TSession>(
+        string rawEmail, string password, string? clientAddress, Func<User, CancellationToken, Task<TSession>> openSession, CancellationToken cancellationToken)
     {
         var (result, check, throttling) = await CheckCredentialsAsync(rawEmail, password, clientAddress, cancellationToken);
         if (result.Outcome != LoginOutcome.Succeeded)
         {
             metrics.Logins.WithLabels(result.Outcome == LoginOutcome.Throttled ? "throttled" : "invalid_credentials").Inc();
-            return result;
+            return new LoginResult<TSession>(result.Outcome);
         }
 
         // Django's setter: a correct password stored with weaker parameters is re-hashed in place, in the same write.
         var user = result.User!;
         var upgraded = check == PasswordCheck.SucceededNeedsRehash ? await MeasureAsync(() => hasher.Hash(password)) : null;
         var now = time.GetUtcNow();
+        var loggedIn = user with { LastLogin = now, PasswordHash = upgraded ?? user.PasswordHash };
+
+        // The record first: when both fail, the storage error is the one the caller sees, as when they ran in turn.
+        var recording = users.RecordLoginAsync(user.Email, now, upgraded, cancellationToken);
+        var opening = openSession(loggedIn, cancellationToken);
         await Task.WhenAll(
-            users.RecordLoginAsync(user.Email, now, upgraded, cancellationToken),
+            recording,
+            opening,
             throttling.AccountHasFailures ? throttle.RecordSuccessAsync(user.Email, cancellationToken) : Task.CompletedTask);
         metrics.Logins.WithLabels("ok").Inc();
-        return new LoginResult(LoginOutcome.Succeeded, user with { LastLogin = now, PasswordHash = upgraded ?? user.PasswordHash });
+        return new LoginResult<TSession>(LoginOutcome.Succeeded, loggedIn, await opening);
     }
 
     /// <summary>
@@ -148,12 +170,7 @@ public sealed class Accounts(
     /// The credential check shared by login and re-authentication. Throttled attempts are refused before any hash;
     /// unknown emails cost one hash like known ones, so neither the answer nor its timing tells whether an account exists.
     /// </summary>
-    /// <remarks>
-    /// Storage is waited on twice per login here, not four times: the throttle and the account are read together before
-    /// the hash, and the login is recorded while the throttle is reset after it, which is skipped when there is no count
-    /// to clear (nearly every login). On the local stack that is about 10 ms less per login and one call fewer; a
-    /// throttled attempt has read its account for nothing, which costs no hash.
-    /// </remarks>
+    /// <remarks>The throttle and the account are read together before the hash; a throttled attempt has read its account for nothing, which costs no hash.</remarks>
     private async Task<(LoginResult Result, PasswordCheck Check, ThrottleCheck Throttling)> CheckCredentialsAsync(
         string rawEmail, string password, string? clientAddress, CancellationToken cancellationToken)
     {

@@ -8,6 +8,12 @@ public sealed record BenchOptions(string? StackEnvFile, string RepoDir, string O
 
     public int LatencySeconds => Quick ? 4 : 8;
 
+    /// <summary>
+    /// Seconds of the bench's own every-core hashing before and after each login or sign-up figure: a steady loop
+    /// needs less than a run's length to give its rate, and the full run must fit in 35 minutes (README.md, Benchmarks).
+    /// </summary>
+    public int MachineAloneSeconds => Quick ? 3 : 10;
+
     /// <summary>Runs of each measured scenario: the machine's speed drifts between minutes, so one run is one sample.</summary>
     public int Repeats => Quick ? 1 : 3;
 

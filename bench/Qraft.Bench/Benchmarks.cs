@@ -49,20 +49,24 @@ public sealed class Benchmarks(BenchOptions options, Stack stack, BenchResults r
     }
 
     /// <summary>
-    /// Logins at cores + 1 connections (round robin gives each replica about one at a time, so none waits for a hashing
-    /// thread) and at 2 x cores (more than the cores, some queue), after a warm-up; then sign-ups.
+    /// Logins, then sign-ups, each after a warm-up, at cores + 1 connections (round robin gives each replica about one
+    /// at a time, so none waits for a hashing thread) and at 2 x cores (more than the cores, some queue).
     /// </summary>
     private async Task HashBoundAsync(int iterations, string since)
     {
+        int[] connectionCounts = [_cores + 1, 2 * _cores];
         await WarmUpAsync($"login {iterations:N0} {since}", "login.lua", 2 * _cores, LoginEnvironment);
-        foreach (var connections in new[] { _cores + 1, 2 * _cores })
+        foreach (var connections in connectionCounts)
         {
             results.Logins.Add(await BoundAsync("login", iterations, connections, LoginEnvironment));
         }
 
         var prefix = $"s{iterations / 1000}-";
         await WarmUpAsync($"sign-up {iterations:N0}", "signup.lua", 2 * _cores, () => SignUpEnvironment($"w{prefix}"));
-        results.SignUps.Add(await BoundAsync("sign-up", iterations, 2 * _cores, () => SignUpEnvironment(prefix)));
+        foreach (var connections in connectionCounts)
+        {
+            results.SignUps.Add(await BoundAsync("sign-up", iterations, connections, () => SignUpEnvironment($"{prefix}c{connections}-")));
+        }
     }
 
     /// <summary>
@@ -97,6 +101,18 @@ public sealed class Benchmarks(BenchOptions options, Stack stack, BenchResults r
             results.Me.Add(await ScenarioAsync($"me c{connections}", "me.lua", connections, options.LoadSeconds, () => environment));
         }
 
+        var closedLoop = results.Me[^1].Wrk.RequestsPerSecond;
+        var openLoop = new OpenLoop(stack);
+        var tokenList = File.ReadAllLines(tokens);
+        foreach (var fraction in new[] { 0.25, 0.50, 0.75 })
+        {
+            var groups = await PartiesAsync();
+            var run = await openLoop.RunAsync(closedLoop, fraction, options.LoadSeconds, tokenList, () => CpuMeter.Start(groups));
+            results.OpenLoop.Add(run);
+            Log(string.Create(CultureInfo.InvariantCulture, $"me open loop at {fraction:P0} of {closedLoop:N0}/s: {run.AchievedPerSecond:N0}/s, p50 {run.P50Ms:0.00} p99 {run.P99Ms:0.00} p99.9 {run.P999Ms:0.00} ms, ")
+                + string.Create(CultureInfo.InvariantCulture, $"{run.Errors} errors, generator CPU {run.Cpu["generator"] / run.Seconds:0.00} cores, {run.ConnectionsOpened} connections, dispatch lag max {run.DispatchLagMaxMs:0.0} ms"));
+        }
+
         // A run of its own: starting dotnet-counters (a .NET process) costs the two cores about a second of CPU.
         var counters = new Counters(options);
         if (counters.Available)
@@ -121,16 +137,17 @@ public sealed class Benchmarks(BenchOptions options, Stack stack, BenchResults r
         var bound = new Bound(
             name, iterations, _cores, hashMs, run,
             hashes > 0 ? 1000 * (after.HashSeconds - before.HashSeconds) / hashes : 0,
-            [machineBefore, machineAfter]);
+            [machineBefore, machineAfter],
+            hashes > 0 ? (after.StorageCalls - before.StorageCalls) / hashes : double.NaN);
         Log($"{run.Name}: {run.Wrk.RequestsPerSecond:0.0}/s of a {bound.LimitPerSecond:0.0}/s limit ({bound.Fraction:P0}), p99 {run.Wrk.P99Ms:0} ms, "
             + $"hash in replicas {bound.ReplicaHashMs:0} ms, {bound.HashingCpuMsPerRequest:0} ms of hashing CPU each, "
-            + $"machine alone {machineBefore:0.0}/{machineAfter:0.0}/s, errors {run.Wrk.Errors}");
+            + $"machine alone {machineBefore:0.0}/{machineAfter:0.0}/s, {bound.StorageCallsPerRequest:0.0} storage calls each, errors {run.Wrk.Errors}");
         return bound;
     }
 
-    /// <summary>The bench itself hashing on every core for as long as one measured run, the stack idle.</summary>
+    /// <summary>The bench itself hashing on every core, the stack idle.</summary>
     private double MachineHashRate(int iterations) =>
-        HashRates.Sustained(_engine, iterations, _cores, TimeSpan.FromSeconds(options.LoadSeconds));
+        HashRates.Sustained(_engine, iterations, _cores, TimeSpan.FromSeconds(options.MachineAloneSeconds));
 
     /// <summary>`me` for many distinct users (so caches miss and storage is read) and logins, at 1,000 then 100,000 users.</summary>
     private async Task GrowthAsync(string poolTokens)
@@ -191,16 +208,17 @@ public sealed class Benchmarks(BenchOptions options, Stack stack, BenchResults r
         return median with { Runs = [.. runs.Select(r => new RunSummary(r.Wrk.RequestsPerSecond, r.Wrk.P50Ms, r.Wrk.P99Ms))] };
     }
 
+    private async Task<Dictionary<string, IReadOnlyList<int>>> PartiesAsync() => new()
+    {
+        ["replicas"] = await stack.ReplicaPidsAsync(),
+        ["haproxy"] = stack.ProcessesNamed("haproxy"),
+        ["azurite"] = stack.ProcessesNamed("node"),
+        ["supervisord"] = stack.ProcessesNamed("supervisord"),
+    };
+
     private async Task<Scenario> OneRunAsync(string name, string script, int connections, int seconds, Dictionary<string, string> environment)
     {
-        var groups = new Dictionary<string, IReadOnlyList<int>>
-        {
-            ["replicas"] = await stack.ReplicaPidsAsync(),
-            ["haproxy"] = stack.ProcessesNamed("haproxy"),
-            ["azurite"] = stack.ProcessesNamed("node"),
-            ["supervisord"] = stack.ProcessesNamed("supervisord"),
-        };
-        var meter = CpuMeter.Start(groups);
+        var meter = CpuMeter.Start(await PartiesAsync());
         var started = DateTime.UtcNow;
         var run = await _wrk.RunAsync(script, stack.GraphQLUrl, connections, seconds, environment);
         var cpu = meter.Stop();
@@ -219,11 +237,11 @@ public sealed class Benchmarks(BenchOptions options, Stack stack, BenchResults r
         return new Scenario(name, run, cpu, servers);
     }
 
-    /// <summary>Password-hash time, summed over the replicas' Prometheus endpoints.</summary>
-    private async Task<(double HashSeconds, double HashCount)> ReplicaMetricsAsync()
+    /// <summary>Password-hash time and Table Storage calls (see <see cref="TableCalls"/>), summed over the replicas' Prometheus endpoints.</summary>
+    private async Task<(double HashSeconds, double HashCount, double StorageCalls)> ReplicaMetricsAsync()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        double hashSeconds = 0, hashCount = 0;
+        double hashSeconds = 0, hashCount = 0, storageCalls = 0;
         foreach (var app in stack.AppUrls)
         {
             foreach (var line in (await http.GetStringAsync(new Uri(app, "/metrics"))).Split('\n'))
@@ -237,11 +255,24 @@ public sealed class Benchmarks(BenchOptions options, Stack stack, BenchResults r
                 {
                     hashCount += value;
                 }
+                else if (line.StartsWith("qraft_storage_call_duration_seconds_count", StringComparison.Ordinal))
+                {
+                    storageCalls += TableCalls(line, value);
+                }
             }
         }
 
-        return (hashSeconds, hashCount);
+        return (hashSeconds, hashCount, storageCalls);
     }
+
+    /// <summary>
+    /// Table Storage calls behind one operation's count: the throttle's check is one operation of two point reads
+    /// (account and address), and the health probe, HAProxy's and not a request's, counts none.
+    /// </summary>
+    private static double TableCalls(string line, double operations) =>
+        line.Contains("operation=\"users.probe\"", StringComparison.Ordinal) ? 0
+        : line.Contains("operation=\"loginthrottle.check\"", StringComparison.Ordinal) ? 2 * operations
+        : operations;
 
     private static Dictionary<string, string> LoginEnvironment() => new()
     {

@@ -13,7 +13,14 @@ if (args is ["hashing", .. var hashing])
 }
 
 var options = BenchOptions.Parse(args);
-var json = new JsonSerializerOptions { WriteIndented = true, PreferredObjectCreationHandling = JsonObjectCreationHandling.Populate };
+var json = new JsonSerializerOptions
+{
+    WriteIndented = true,
+    PreferredObjectCreationHandling = JsonObjectCreationHandling.Populate,
+
+    // A figure with nothing to divide by (no successful request, no hash) is NaN, which plain JSON cannot hold.
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+};
 var resultsFile = Path.Combine(options.OutDir, "results.json");
 BenchResults results;
 if (options.ReportOnly)
@@ -26,6 +33,7 @@ else
     using var stack = Stack.Load(options);
     results = new BenchResults { Machine = await Benchmarks.DescribeMachineAsync() };
     Benchmarks.Log($"machine: {results.Machine.Cores} cores, load {results.Machine.LoadBefore}");
+    var started = System.Diagnostics.Stopwatch.GetTimestamp();
     try
     {
         await new Benchmarks(options, stack, results).RunAsync();
@@ -33,6 +41,7 @@ else
     finally
     {
         results.LoadAfter = File.ReadAllText("/proc/loadavg").Trim();
+        results.MinutesTaken = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMinutes;
         await File.WriteAllTextAsync(resultsFile, JsonSerializer.Serialize(results, json));
     }
 }

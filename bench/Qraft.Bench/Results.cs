@@ -31,8 +31,16 @@ public sealed record HashTime(int Iterations, double DotnetMs, double? OpensslMs
 /// hash took inside them under this load (wall time: more hashes than cores share the cores); the machine's own
 /// sustained rate, measured just before and just after the runs, says how much of that limit the cores deliver at all.
 /// </summary>
+/// <param name="StorageCallsPerRequest">The replicas' Table Storage calls during the run per hash, that is per login or sign-up.</param>
 public sealed record Bound(
-    string Name, int Iterations, int Cores, double HashMs, Scenario Run, double ReplicaHashMs, IReadOnlyList<double> MachinePerSecond)
+    string Name,
+    int Iterations,
+    int Cores,
+    double HashMs,
+    Scenario Run,
+    double ReplicaHashMs,
+    IReadOnlyList<double> MachinePerSecond,
+    double StorageCallsPerRequest = double.NaN)
 {
     public double LimitPerSecond => Cores * 1000 / HashMs;
 
@@ -42,6 +50,9 @@ public sealed record Bound(
     public double MachineMean => MachinePerSecond is { Count: > 0 } rates ? rates.Average() : double.NaN;
 
     public double MachineFraction => MachineMean / LimitPerSecond;
+
+    /// <summary>The stack's rate against the machine alone's: the share of what the cores could hash that reached clients.</summary>
+    public double OfMachineAlone => Run.Wrk.RequestsPerSecond / MachineMean;
 
     /// <summary>CPU the replicas' hashing threads spent per request of the reported run (one hash each).</summary>
     public double HashingCpuMsPerRequest => 1000 * Run.Cpu.GetValueOrDefault("hashing") / Run.Wrk.Requests;
@@ -70,6 +81,9 @@ public sealed class BenchResults
 
     public List<Scenario> Me { get; } = [];
 
+    /// <summary>`me` at fixed rates, fractions of the closed-loop maximum (<see cref="Me"/> at 64 connections).</summary>
+    public List<OpenLoopRun> OpenLoop { get; } = [];
+
     public Dictionary<string, double> MeCounters { get; set; } = [];
 
     public List<Growth> Growth { get; } = [];
@@ -79,6 +93,9 @@ public sealed class BenchResults
     public List<SoloResult> Solo { get; } = [];
 
     public string LoadAfter { get; set; } = "";
+
+    /// <summary>Wall time of the measuring program, stack start and build excluded (bench/run prints its own total).</summary>
+    public double MinutesTaken { get; set; }
 
     public List<string> Commands { get; } = [];
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Security;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Qraft.Bench;
@@ -20,11 +21,7 @@ public sealed class Stack : IDisposable
         SigningKey = secrets["QRAFT_JWT_SIGNING_KEY"];
         AzuriteConnection = settings["QRAFT_AZURITE_CONNECTION"];
         _ca = X509CertificateLoader.LoadCertificateFromFile(settings["QRAFT_CA_FILE"]);
-        Https = new HttpClient(new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = TrustsStackCa },
-        })
-        { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(30) };
+        Https = new HttpClient(TrustingHandler()) { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public IReadOnlyDictionary<string, string> Settings { get; }
@@ -43,6 +40,32 @@ public sealed class Stack : IDisposable
 
     /// <summary>Trusts the stack's own CA, as the tests do, instead of turning validation off.</summary>
     public HttpClient Https { get; }
+
+    /// <summary>
+    /// A client for load through HAProxy: up to <paramref name="connections"/> keep-alive connections, each counted by
+    /// <paramref name="opened"/> as it is made, with Nagle off as wrk has it.
+    /// </summary>
+    public HttpClient CreateLoadClient(int connections, Action opened)
+    {
+        var handler = TrustingHandler();
+        handler.MaxConnectionsPerServer = connections;
+        handler.ConnectCallback = async (context, cancellationToken) =>
+        {
+            opened();
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        };
+        return new HttpClient(handler);
+    }
 
     public string PublishedApp => Path.Combine(StateDir, "app", "Qraft.Functions.dll");
 
@@ -74,10 +97,7 @@ public sealed class Stack : IDisposable
     public async Task WaitAllReplicasUpAsync(TimeSpan limit)
     {
         var deadline = DateTime.UtcNow + limit;
-        using var request = new HttpClient(new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = TrustsStackCa },
-        });
+        using var request = new HttpClient(TrustingHandler());
         var credentials = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(
             $"{Settings["QRAFT_STATS_USER"]}:{Settings["QRAFT_STATS_PASSWORD"]}"));
         request.DefaultRequestHeaders.Authorization = new("Basic", credentials);
@@ -155,6 +175,11 @@ public sealed class Stack : IDisposable
             return null;
         }
     }
+
+    private SocketsHttpHandler TrustingHandler() => new()
+    {
+        SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = TrustsStackCa },
+    };
 
     private bool TrustsStackCa(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
