@@ -16,7 +16,7 @@ public sealed class PublishedKeysStackTests(LocalStackFixture stack)
 {
     private const string CreateUser = "mutation($e:String!,$p:String!){createUser(email:$e,password:$p){user{email}}}";
     private const string Login = "mutation($e:String!,$p:String!){login(email:$e,password:$p){token}}";
-    private const string Password = "Amber-Quarry-Violet-57";
+    private const string Password = "Vivid-Harbor-Lantern-42";
 
     [Fact]
     public async Task KeySetIsServedWithCacheHeadersAndAnswers304ToItsETag()
