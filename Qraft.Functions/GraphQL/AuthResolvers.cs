@@ -142,20 +142,20 @@ public sealed class AuthResolvers(
         return new RevokeTokenPayload(revoked.ToUnixTimeSeconds());
     }
 
-    public async Task<MailFlowPayload> RequestPasswordResetAsync(GraphQLRequestContext request, string email, CancellationToken cancellationToken) =>
+    public async Task<DonePayload> RequestPasswordResetAsync(GraphQLRequestContext request, string email, CancellationToken cancellationToken) =>
         await accountEmails.RequestPasswordResetAsync(email, request.ClientAddress, cancellationToken) == MailRequestOutcome.Throttled
             ? throw new MailRateLimitedError()
-            : new MailFlowPayload(Ok: true);
+            : new DonePayload(Ok: true);
 
-    public async Task<MailFlowPayload> ResendVerificationAsync(GraphQLRequestContext request, string email, CancellationToken cancellationToken) =>
+    public async Task<DonePayload> ResendVerificationAsync(GraphQLRequestContext request, string email, CancellationToken cancellationToken) =>
         await accountEmails.ResendVerificationAsync(email, request.ClientAddress, cancellationToken) == MailRequestOutcome.Throttled
             ? throw new MailRateLimitedError()
-            : new MailFlowPayload(Ok: true);
+            : new DonePayload(Ok: true);
 
-    public async Task<MailFlowPayload> ResetPasswordAsync(string token, string newPassword, CancellationToken cancellationToken) =>
+    public async Task<DonePayload> ResetPasswordAsync(string token, string newPassword, CancellationToken cancellationToken) =>
         PayloadOf(await accountEmails.ResetPasswordAsync(token, newPassword, cancellationToken), "Reset link");
 
-    public async Task<MailFlowPayload> VerifyEmailAsync(string token, CancellationToken cancellationToken) =>
+    public async Task<DonePayload> VerifyEmailAsync(string token, CancellationToken cancellationToken) =>
         PayloadOf(await accountEmails.VerifyEmailAsync(token, cancellationToken), "Verification link");
 
     public async Task<UserView> MeAsync(GraphQLRequestContext request, CancellationToken cancellationToken)
@@ -270,9 +270,9 @@ public sealed class AuthResolvers(
         }
     }
 
-    private static MailFlowPayload PayloadOf(EmailTokenUse use, string what) => use.Outcome switch
+    private static DonePayload PayloadOf(EmailTokenUse use, string what) => use.Outcome switch
     {
-        EmailTokenOutcome.Done => new MailFlowPayload(Ok: true),
+        EmailTokenOutcome.Done => new DonePayload(Ok: true),
         EmailTokenOutcome.Expired => throw new TokenExpiredError($"{what} has expired"),
         EmailTokenOutcome.WeakPassword => throw new WeakPasswordError(use.Problems!),
         _ => throw new TokenInvalidError($"{what} is invalid or already used"),

@@ -47,15 +47,6 @@ public sealed class RefreshTokenType : ObjectGraphType<RefreshTokenPayload>
     }
 }
 
-public sealed class MailFlowType : ObjectGraphType<MailFlowPayload>
-{
-    public MailFlowType()
-    {
-        Name = "MailFlow";
-        Field<NonNullGraphType<BooleanGraphType>>("ok").Resolve(c => c.Source.Ok);
-    }
-}
-
 public sealed class RevokeTokenType : ObjectGraphType<RevokeTokenPayload>
 {
     public RevokeTokenType()
@@ -74,6 +65,9 @@ public abstract class DoneType : ObjectGraphType<DonePayload>
         Field<NonNullGraphType<BooleanGraphType>>("ok").Resolve(c => c.Source.Ok);
     }
 }
+
+/// <summary>The answer of every mail flow: <c>ok</c> is always true when there is no error, so it tells nothing about the account.</summary>
+public sealed class MailFlowType() : DoneType("MailFlow");
 
 public sealed class SignOutEverywhereType() : DoneType("SignOutEverywhere");
 

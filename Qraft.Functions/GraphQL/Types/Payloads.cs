@@ -16,9 +16,7 @@ public sealed record RefreshTokenPayload(string Token, TokenClaims Payload, long
 
 public sealed record RevokeTokenPayload(long Revoked);
 
-/// <summary>The answer of every mail flow: <c>ok</c> is always true when there is no error, so it tells nothing about the account.</summary>
-public sealed record MailFlowPayload(bool Ok);
-/// <summary>The answer of a change that has nothing to return but its success (signOutEverywhere, deleteAccount).</summary>
+/// <summary>The answer of a change that has nothing to return but its success (the mail flows, signOutEverywhere, deleteAccount).</summary>
 public sealed record DonePayload(bool Ok);
 
 /// <summary>The <c>payload</c> field: the token's claims as a JSON object, in the token's own key order.</summary>
