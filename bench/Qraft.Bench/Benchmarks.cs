@@ -212,7 +212,7 @@ public sealed class Benchmarks(BenchOptions options, Stack stack, BenchResults r
     {
         ["replicas"] = await stack.ReplicaPidsAsync(),
         ["haproxy"] = stack.ProcessesNamed("haproxy"),
-        ["azurite"] = stack.ProcessesNamed("node"),
+        ["azurite"] = stack.ProcessesNamed("node", "azurite"),
         ["supervisord"] = stack.ProcessesNamed("supervisord"),
     };
 
@@ -267,11 +267,12 @@ public sealed class Benchmarks(BenchOptions options, Stack stack, BenchResults r
 
     /// <summary>
     /// Table Storage calls behind one operation's count: the throttle's check is one operation of two point reads
-    /// (account and address), and the health probe, HAProxy's and not a request's, counts none.
+    /// (account and address), the outbox's claim a read and a conditional update, and the health probe, HAProxy's
+    /// and not a request's, counts none.
     /// </summary>
     private static double TableCalls(string line, double operations) =>
         line.Contains("operation=\"users.probe\"", StringComparison.Ordinal) ? 0
-        : line.Contains("operation=\"loginthrottle.check\"", StringComparison.Ordinal) ? 2 * operations
+        : line.Contains("operation=\"loginthrottle.check\"", StringComparison.Ordinal) || line.Contains("operation=\"mailoutbox.claim\"", StringComparison.Ordinal) ? 2 * operations
         : operations;
 
     private static Dictionary<string, string> LoginEnvironment() => new()

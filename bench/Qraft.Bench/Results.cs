@@ -56,6 +56,15 @@ public sealed record Bound(
 
     /// <summary>CPU the replicas' hashing threads spent per request of the reported run (one hash each).</summary>
     public double HashingCpuMsPerRequest => 1000 * Run.Cpu.GetValueOrDefault("hashing") / Run.Wrk.Requests;
+
+    /// <summary>CPU Azurite spent per request of the reported run: storage work that Azure Table Storage does off these cores.</summary>
+    public double AzuriteCpuMsPerRequest => 1000 * Run.Cpu.GetValueOrDefault("azurite") / Run.Wrk.Requests;
+
+    /// <summary>
+    /// The most of the machine alone a request can reach while Azurite shares its cores, even if nothing else cost any
+    /// CPU: a request's hashing CPU over its hashing and Azurite CPU together.
+    /// </summary>
+    public double CeilingWithAzurite => HashingCpuMsPerRequest / (HashingCpuMsPerRequest + AzuriteCpuMsPerRequest);
 }
 
 public sealed record Growth(int UsersInTable, double SeedPerSecond, Scenario Me, Scenario Login);

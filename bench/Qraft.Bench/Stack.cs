@@ -147,11 +147,13 @@ public sealed class Stack : IDisposable
     }
 
     /// <summary>PIDs of this stack's processes with the given command name (matched on the state dir in their command line).</summary>
-    public IReadOnlyList<int> ProcessesNamed(string comm) =>
+    /// <param name="program">Part of the command line as well, where one name runs several programs (node runs Azurite and maildev).</param>
+    public IReadOnlyList<int> ProcessesNamed(string comm, string program = "") =>
         Directory.EnumerateDirectories("/proc")
             .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
             .Where(pid => pid > 0 && ProcFile(pid, "comm")?.Trim() == comm
-                && (ProcFile(pid, "cmdline")?.Replace('\0', ' ').Contains(StateDir + "/", StringComparison.Ordinal) ?? false))
+                && ProcFile(pid, "cmdline")?.Replace('\0', ' ') is { } command
+                && command.Contains(StateDir + "/", StringComparison.Ordinal) && command.Contains(program, StringComparison.Ordinal))
             .ToArray();
 
     public void Dispose()
