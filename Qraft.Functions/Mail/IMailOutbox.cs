@@ -12,8 +12,12 @@ public sealed record ClaimedMail(string Id, OutgoingMail? Mail, int Attempts);
 /// </summary>
 public interface IMailOutbox
 {
-    /// <summary>Stores a message; <paramref name="mail"/> null stores a placeholder that is dropped unsent (see <see cref="MailDelivery"/>).</summary>
-    Task AddAsync(OutgoingMail? mail, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores a message already claimed by the caller for its first attempt: it is due again at
+    /// <paramref name="retryAt"/>, when any replica's poll takes it if the caller did not deliver it (a crash, a failed
+    /// send). <paramref name="mail"/> null stores a placeholder that is dropped unsent (see <see cref="MailDelivery"/>).
+    /// </summary>
+    Task<ClaimedMail> AddClaimedAsync(OutgoingMail? mail, DateTimeOffset retryAt, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<string>> DueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
 

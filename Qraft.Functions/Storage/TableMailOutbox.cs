@@ -12,19 +12,17 @@ internal sealed class TableMailOutbox(StorageTables tables, TimeProvider time) :
 {
     private const string Partition = "outbox";
 
-    public Task AddAsync(OutgoingMail? mail, CancellationToken cancellationToken) =>
+    public Task<ClaimedMail> AddClaimedAsync(OutgoingMail? mail, DateTimeOffset retryAt, CancellationToken cancellationToken) =>
         tables.MailOutbox.RunAsync(
             "add",
-            (table, cancel) => table.AddEntityAsync(
-                new MailEntity
-                {
-                    RowKey = Guid.CreateVersion7().ToString("N"),
-                    To = mail?.To,
-                    Subject = mail?.Subject,
-                    Text = mail?.Text,
-                    NextAttemptAt = time.GetUtcNow(),
-                },
-                cancel),
+            async (table, cancel) =>
+            {
+                var id = Guid.CreateVersion7().ToString("N");
+                await table.AddEntityAsync(
+                    new MailEntity { RowKey = id, To = mail?.To, Subject = mail?.Subject, Text = mail?.Text, NextAttemptAt = retryAt, Attempts = 1 },
+                    cancel);
+                return new ClaimedMail(id, mail, Attempts: 1);
+            },
             cancellationToken);
 
     public Task<IReadOnlyList<string>> DueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) =>
@@ -100,7 +98,7 @@ internal sealed class TableMailOutbox(StorageTables tables, TimeProvider time) :
 
         public ETag ETag { get; set; }
 
-        /// <summary>Null for a placeholder (see <see cref="IMailOutbox.AddAsync"/>).</summary>
+        /// <summary>Null for a placeholder (see <see cref="IMailOutbox.AddClaimedAsync"/>).</summary>
         public string? To { get; set; }
 
         public string? Subject { get; set; }

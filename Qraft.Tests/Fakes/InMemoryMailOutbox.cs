@@ -13,10 +13,11 @@ internal sealed class InMemoryMailOutbox(TimeProvider time) : IMailOutbox
 
     public int Count => _rows.Count;
 
-    public Task AddAsync(OutgoingMail? mail, CancellationToken cancellationToken)
+    public Task<ClaimedMail> AddClaimedAsync(OutgoingMail? mail, DateTimeOffset retryAt, CancellationToken cancellationToken)
     {
-        _rows[Guid.CreateVersion7().ToString("N")] = (mail, time.GetUtcNow(), 0);
-        return Task.CompletedTask;
+        var id = Guid.CreateVersion7().ToString("N");
+        _rows[id] = (mail, retryAt, 1);
+        return Task.FromResult(new ClaimedMail(id, mail, 1));
     }
 
     public Task<IReadOnlyList<string>> DueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) =>

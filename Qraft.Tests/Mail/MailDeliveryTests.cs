@@ -48,6 +48,41 @@ public sealed class MailDeliveryTests
         Assert.Empty(_sender.Sent);
     }
 
+    [Fact]
+    public async Task AQueuedMessageIsTheQueueingReplicasUntilItsFirstBackoffThenAnyReplicaSendsIt()
+    {
+        var outbox = new InMemoryMailOutbox(_time);
+        var crashed = Delivery(outbox, maxAttempts: 8);
+        var other = Delivery(outbox, maxAttempts: 8);
+        await crashed.QueueAsync(new OutgoingMail("u@example.com", "Verify your email", "link"), CancellationToken.None);
+
+        Assert.Equal(0, await other.SendDueAsync(CancellationToken.None));
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, await other.SendDueAsync(CancellationToken.None));
+
+        Assert.Equal(0, outbox.Count);
+        Assert.Equal(["u@example.com"], _sender.Sent);
+    }
+
+    [Fact]
+    public async Task TheRunningSenderDeliversAQueuedMessageWithoutWaitingForAPoll()
+    {
+        var outbox = new InMemoryMailOutbox(_time);
+        using var delivery = Delivery(outbox, maxAttempts: 8);
+        await delivery.StartAsync(CancellationToken.None);
+        await delivery.QueueAsync(new OutgoingMail("u@example.com", "Verify your email", "link"), CancellationToken.None);
+
+        // The fake clock never moves, so only the queued hand-over can deliver it; bounded in real time.
+        for (var waited = 0; outbox.Count > 0 && waited < 100; waited++)
+        {
+            await Task.Delay(50);
+        }
+
+        await delivery.StopAsync(CancellationToken.None);
+        Assert.Equal(0, outbox.Count);
+        Assert.Equal(["u@example.com"], _sender.Sent);
+    }
+
     private MailDelivery Delivery(InMemoryMailOutbox outbox, int maxAttempts) => new(
         outbox,
         _sender,
