@@ -171,7 +171,7 @@ public static class Report
             + "then the login record together with the refresh token (before issue 15 the token was written after the record: five calls, "
             + "three waits). A sign-up makes about four, one for the account and the rest for its verification mail (the local stack sends it, "
             + "to maildev): the link's token and the outbox row, written already claimed by the replica, before the answer, then the row's "
-            + "removal once sent, plus a share of the replicas' due-mail queries (before this run a claim's read and conditional update and "
+            + "removal once sent, plus a share of the replicas' due-mail queries (until issue 15 a claim's read and conditional update and "
             + "the claims lost to other replicas made it about seven). "
             + "Azurite serves every call from the same two cores, at about a millisecond of its CPU each (\"Azurite per login or sign-up\"); "
             + "its on-disk persistence is not the cost: with `--inMemoryPersistence` it spent the same CPU per login (FINDINGS.md). "
